@@ -1,0 +1,92 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let package = Package(
+    name: "Locus",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "locus", targets: ["locus"])
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CNcurses",
+            pkgConfig: "ncursesw",
+            providers: [.apt(["libncurses-dev"])]
+        ),
+        .target(
+            name: "LISP",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        .target(
+            name: "LISPNet",
+            dependencies: [
+                "LISP",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(name: "LocusCore"),
+        .target(
+            name: "LocusStore",
+            dependencies: [
+                "LocusCore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
+        .target(
+            name: "LocusEngine",
+            dependencies: [
+                "LocusCore",
+                "LocusStore",
+                "LISP",
+                "LISPNet",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(name: "LocusTUI", dependencies: ["LocusCore", "CNcurses"]),
+        .target(
+            name: "LocusLab",
+            dependencies: [
+                "LocusCore",
+                "LISP",
+                "LISPNet",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(
+            name: "locus",
+            dependencies: [
+                "LocusCore", "LocusStore", "LocusEngine", "LocusTUI", "LocusLab", "LISP", "LISPNet",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
+        .testTarget(name: "LISPTests", dependencies: ["LISP"]),
+        .testTarget(name: "LISPNetTests", dependencies: ["LISP", "LISPNet", "LocusCore"]),
+        .testTarget(name: "LocusCoreTests", dependencies: ["LocusCore"]),
+        .testTarget(name: "LocusStoreTests", dependencies: ["LocusStore", "LocusCore"]),
+        .testTarget(name: "LocusEngineTests", dependencies: ["LocusEngine", "LocusLab", "LocusCore", "LocusStore"]),
+        .testTarget(name: "LocusTUITests", dependencies: ["LocusTUI", "LocusCore"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["LocusCore"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

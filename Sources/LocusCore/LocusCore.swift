@@ -1,0 +1,1 @@
+// LocusCore module.

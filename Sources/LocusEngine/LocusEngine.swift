@@ -1,0 +1,1 @@
+// LocusEngine module.

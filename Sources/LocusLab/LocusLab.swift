@@ -1,0 +1,1 @@
+// LocusLab module.
