@@ -144,7 +144,7 @@ enum Vectors {
         "01",  // Key ID 1
         "01",  // Algorithm ID 1 (HMAC-SHA-1)
         "0014",  // authentication data length 20
-        "fea5989cfcbcc425a4a2d64d7ccd5cbb273b16df",  // authentication data (HMAC over the message with this field zeroed)
+        "fea5989cfcbcc425a4a2d64d7ccd5cbb273b16df",  // MAC (field zeroed while computing)
         "00000003",  // TTL 3 minutes
         "01",  // locator count 1
         "20",  // EID mask-len 32
@@ -167,7 +167,7 @@ enum Vectors {
         "01",  // Key ID 1
         "02",  // Algorithm ID 2 (HMAC-SHA-256)
         "0020",  // authentication data length 32
-        "8aef71c4c86adff61b8b1e67817ea47e060a9cdec30b4145e29ee131136f95e2",  // authentication data (HMAC over the message with this field zeroed)
+        "8aef71c4c86adff61b8b1e67817ea47e060a9cdec30b4145e29ee131136f95e2",  // MAC (field zeroed while computing)
         "000005a0",  // TTL 1440 minutes
         "01",  // locator count 1
         "40",  // EID mask-len 64
@@ -199,7 +199,7 @@ enum Vectors {
         "01",  // Key ID 1
         "02",  // Algorithm ID 2 (HMAC-SHA-256)
         "0020",  // authentication data length 32
-        "60133defd1426d7407c2c29fd8eae73cb373200c3bbf64953941d5139815278f",  // authentication data (HMAC over the message with this field zeroed)
+        "60133defd1426d7407c2c29fd8eae73cb373200c3bbf64953941d5139815278f",  // MAC (field zeroed while computing)
         "000005a0",  // TTL 1440 minutes
         "01",  // locator count 1
         "40",  // EID mask-len 64
@@ -231,7 +231,7 @@ enum Vectors {
         "01",  // Key ID 1
         "01",  // Algorithm ID 1 (HMAC-SHA-1)
         "0014",  // authentication data length 20
-        "9cbb8fbdfdb96bc2c637af6c65158da4190cc4b2",  // authentication data (HMAC over the message with this field zeroed)
+        "9cbb8fbdfdb96bc2c637af6c65158da4190cc4b2",  // MAC (field zeroed while computing)
         "00000000",  // TTL 0 (withdrawn)
         "00",  // locator count 0
         "20",  // EID mask-len 32
@@ -304,7 +304,7 @@ enum Vectors {
         "01",  // Key ID 1
         "02",  // Algorithm ID 2 (HMAC-SHA-256)
         "0020",  // authentication data length 32
-        "89b80285f5d1066f92bb9bf16cd1a9fa6392556bda75e79d5fc37922c4d94c9f",  // authentication data (HMAC over the message with this field zeroed)
+        "89b80285f5d1066f92bb9bf16cd1a9fa6392556bda75e79d5fc37922c4d94c9f",  // MAC (field zeroed while computing)
         "000005a0",  // TTL 1440 minutes
         "01",  // locator count 1
         "40",  // EID mask-len 64
