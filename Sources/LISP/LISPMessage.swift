@@ -86,6 +86,18 @@ public enum LISPMessage: Hashable, Sendable {
         }
     }
 
+    /// The nonce that pairs requests with replies and registrations with notifications; for an ECM, the nonce of
+    /// the message inside.
+    public var nonce: UInt64 {
+        switch self {
+        case .mapRequest(let request): return request.nonce
+        case .mapReply(let reply): return reply.nonce
+        case .mapRegister(let register): return register.nonce
+        case .mapNotify(let notify), .mapNotifyAck(let notify): return notify.nonce
+        case .encapsulated(let ecm): return ecm.message.nonce
+        }
+    }
+
     /// Decodes the whole readable bytes of `buffer` (one UDP payload) as one message of any type.
     ///
     /// On success the reader index moves past the message; on error it is unchanged.

@@ -31,6 +31,7 @@ struct RoundTripTests {
             }
             #expect(buffer.readableBytes == 0)
             #expect(LISPMessageType(peekingAt: try encode(message)) == message.type)
+            #expect(try decode(try encode(message)).nonce == message.nonce)
         }
     }
 
