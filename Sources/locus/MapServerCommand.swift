@@ -40,7 +40,11 @@ struct MapServerCommand: AsyncParsableCommand {
             source.resume()
             return source
         }
-        defer { signals.forEach { $0.cancel() } }
+        defer {
+            for source in signals {
+                source.cancel()
+            }
+        }
         do {
             try await server.run()
         } catch {
