@@ -73,7 +73,8 @@ extension EncapsulatedControlMessage {
         }
 
         let udpOffset = parser.offset
-        let udpIndex = parser.buffer.readerIndex
+        // The parser consumes as it goes; keep a view of the UDP datagram for the checksum.
+        let datagram = parser.buffer
         let sourcePort = try parser.read(UInt16.self, field: "inner UDP source port")
         let destinationPort = try parser.read(UInt16.self, field: "inner UDP destination port")
         let udpLength = Int(try parser.read(UInt16.self, field: "inner UDP length"))
@@ -85,7 +86,7 @@ extension EncapsulatedControlMessage {
         if found != 0 || header.isIPv6 {
             var checksum = InternetChecksum()
             checksum.addPseudoHeader(source: header.source, destination: header.destination, udpLength: udpLength)
-            checksum.add(parser.buffer, at: udpIndex, length: udpLength, skipping: udpIndex + 6)
+            checksum.add(readableBytesOf: datagram, skipping: 6)
             let expected = checksum.value == 0 ? 0xFFFF : checksum.value
             if expected != found {
                 throw .badChecksum(field: "inner UDP", expected: expected, found: found, offset: udpOffset + 6)
@@ -115,7 +116,7 @@ private struct InnerIPHeader {
 
     static func parseIPv4(_ parser: inout LISPParser) throws(LISPDecodingError) -> InnerIPHeader {
         let offset = parser.offset
-        let index = parser.buffer.readerIndex
+        let packet = parser.buffer
         let versionAndLength = try parser.read(UInt8.self, field: "inner IPv4 version/IHL")
         let headerLength = Int(versionAndLength & 0x0F) * 4
         if headerLength < 20 {
@@ -136,7 +137,7 @@ private struct InnerIPHeader {
             throw .lengthMismatch(field: "inner IPv4 total", declared: totalLength, actual: actual, offset: offset + 2)
         }
         var checksum = InternetChecksum()
-        checksum.add(parser.buffer, at: index, length: headerLength, skipping: index + 10)
+        checksum.add(readableBytesOf: packet.getSlice(at: packet.readerIndex, length: headerLength)!, skipping: 10)
         if checksum.value != found {
             throw .badChecksum(field: "inner IPv4 header", expected: checksum.value, found: found, offset: offset + 10)
         }
@@ -255,13 +256,13 @@ extension ByteBuffer {
         self.setInteger(UInt16(udpLength), at: udpStart + 4, endianness: .big)
         var udpChecksum = InternetChecksum()
         udpChecksum.addPseudoHeader(source: ecm.source, destination: ecm.destination, udpLength: udpLength)
-        udpChecksum.add(self, at: udpStart, length: udpLength)
+        udpChecksum.add(readableBytesOf: self.getSlice(at: udpStart, length: udpLength)!)
         self.setInteger(udpChecksum.value == 0 ? 0xFFFF : udpChecksum.value, at: udpStart + 6, endianness: .big)
 
         if case .v4 = ecm.source {
             self.setInteger(UInt16(ipLength), at: ipStart + 2, endianness: .big)
             var headerChecksum = InternetChecksum()
-            headerChecksum.add(self, at: ipStart, length: udpStart - ipStart)
+            headerChecksum.add(readableBytesOf: self.getSlice(at: ipStart, length: udpStart - ipStart)!)
             self.setInteger(headerChecksum.value, at: ipStart + 10, endianness: .big)
         } else {
             self.setInteger(UInt16(udpLength), at: ipStart + 4, endianness: .big)

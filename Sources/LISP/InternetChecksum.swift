@@ -24,14 +24,13 @@ struct InternetChecksum {
         }
     }
 
-    /// Adds `length` bytes at `index`, treating the 16-bit word at `skipping` (an index) as zero.
-    mutating func add(_ buffer: ByteBuffer, at index: Int, length: Int, skipping: Int? = nil) {
-        guard let slice = buffer.getSlice(at: index, length: length) else { return }
-        let skip = skipping.map { $0 - index }
-        slice.withUnsafeReadableBytes { bytes in
+    /// Adds the readable bytes of `bytes`, treating the 16-bit word at offset `skipping` (from the reader index)
+    /// as zero — that is where the checksum itself sits when verifying.
+    mutating func add(readableBytesOf bytes: ByteBuffer, skipping: Int? = nil) {
+        bytes.withUnsafeReadableBytes { bytes in
             var offset = 0
             while offset + 1 < bytes.count {
-                if offset != skip {
+                if offset != skipping {
                     self.sum &+= UInt64(bytes[offset]) << 8 | UInt64(bytes[offset + 1])
                 }
                 offset += 2
