@@ -19,7 +19,9 @@ extension Engine {
     /// Reads `source` when it changed (or when `force`d) and reports what it found. A broken edit
     /// keeps the last good workloads; the correlator raises `inventory-invalid` naming the line.
     func pollInventory(_ source: any InventorySource, force: Bool) async {
-        guard force || (await source.hasChanged()) else { return }
+        if !force {
+            guard await source.hasChanged() else { return }
+        }
         let started = ContinuousClock.now
         let checkedAt = clock.now()
         var observations: [Observation]

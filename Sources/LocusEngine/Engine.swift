@@ -222,7 +222,8 @@ public actor Engine {
             world.seed(lastKnownMappings: mappings)
             world.acknowledge(acknowledgements)
             world.remember(events)
-            submit([.source(SourceHealth(name: Self.storeSourceName, kind: .store, state: .ok, checkedAt: clock.now()))])
+            submit([.source(SourceHealth(name: Self.storeSourceName, kind: .store, state: .ok, checkedAt: clock.now()))]
+            )
         } catch {
             logger.error("cannot read the store", metadata: ["error": "\(error)"])
             submit([.source(storeDown(error))])

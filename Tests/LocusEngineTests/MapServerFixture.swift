@@ -80,3 +80,68 @@ actor MapServerFixture {
         "http://127.0.0.1:\(addresses.api?.port ?? 0)"
     }
 }
+
+/// An xTR of one site registering EIDs with its RLOC, through the project's registration client.
+actor SimulatedXTR {
+    let rloc: String
+    private let client: RegistrationClient
+    private let task: Task<Void, any Error>
+
+    init(keyID: UInt8, secret: [UInt8], rloc: String, siteID: UInt64, mapServer: SocketAddress) async throws {
+        self.rloc = rloc
+        client = RegistrationClient(
+            configuration: RegistrationConfiguration(
+                mapServer: mapServer,
+                keyID: keyID,
+                algorithm: .hmacSHA256,
+                secret: secret,
+                xtrIdentity: XTRIdentity(xtrID: XTRID(high: siteID, low: UInt64(keyID)), siteID: siteID),
+                retry: RetryPolicy(initialTimeout: .milliseconds(200), attempts: 5, maximumTimeout: .seconds(1))
+            )
+        )
+        let client = self.client
+        task = Task { try await client.run() }
+        _ = try await client.localAddress()
+    }
+
+    static func east(_ server: MapServerFixture) async throws -> SimulatedXTR {
+        try await SimulatedXTR(
+            keyID: 1,
+            secret: MapServerFixture.eastKey,
+            rloc: "127.0.1.1",
+            siteID: 1,
+            mapServer: await server.addresses.listen
+        )
+    }
+
+    static func west(_ server: MapServerFixture) async throws -> SimulatedXTR {
+        try await SimulatedXTR(
+            keyID: 2,
+            secret: MapServerFixture.westKey,
+            rloc: "127.0.2.1",
+            siteID: 2,
+            mapServer: await server.addresses.listen
+        )
+    }
+
+    /// Registers `eid` (a host address) with this xTR's RLOC and waits for the map-server's Map-Notify.
+    func register(_ eid: String, ttlMinutes: UInt32 = 1440) async throws {
+        let prefix = try #require(EIDPrefix(eid + "/32"))
+        guard let locator = LISP.IPAddress(rloc) else {
+            throw TimedOut(description: "\(rloc) is not an address")
+        }
+        let record = EIDRecord(
+            prefix: prefix,
+            ttlMinutes: ttlMinutes,
+            isAuthoritative: true,
+            locators: [RLOCRecord(locator: LISPAddress(locator), isLocal: true)]
+        )
+        try await client.register([record])
+    }
+
+    func stop() async {
+        await client.shutdown()
+        task.cancel()
+        _ = await task.result
+    }
+}

@@ -9,7 +9,9 @@ final class TemporaryDirectory: Sendable {
     let path: String
 
     init() throws {
-        var template = Array((NSTemporaryDirectory() + "/locus-engine-XXXXXX").utf8CString)
+        var template = Array(
+            (NSTemporaryDirectory() as NSString).appendingPathComponent("locus-engine-XXXXXX").utf8CString
+        )
         let made = template.withUnsafeMutableBufferPointer { buffer in mkdtemp(buffer.baseAddress!) }
         path = String(cString: try #require(made))
     }

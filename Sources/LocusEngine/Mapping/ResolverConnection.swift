@@ -27,7 +27,9 @@ struct ResolverConnection: Sendable {
                 downAfterTimeouts: downAfterTimeouts,
                 slowThreshold: slowThreshold
             )
-            client = .success(ResolverClient(configuration: configuration, eventLoopGroup: eventLoopGroup, logger: logger))
+            client = .success(
+                ResolverClient(configuration: configuration, eventLoopGroup: eventLoopGroup, logger: logger)
+            )
         } catch {
             client = .failure(ResolverAddressError(resolver: resolver.description, reason: "\(error)"))
         }

@@ -30,13 +30,20 @@ final class RegistrationPoller: Sendable {
         }
         do {
             let body = try await client.get(host: endpoint.host, port: endpoint.port, path: endpoint.path)
-            let document = try RegistrationsDocument.makeDecoder().decode(RegistrationsDocument.self, from: Data(body.readableBytesView))
+            let document = try RegistrationsDocument.makeDecoder().decode(
+                RegistrationsDocument.self,
+                from: Data(body.readableBytesView)
+            )
             return .success(RegistrationIndex(document: document, fetchedAt: now))
         } catch let error as HTTPGetError {
             return .failure(RegistrationFetchError(description: error.description))
         } catch {
             let url = HTTPGetClient.url(endpoint.host, endpoint.port, endpoint.path)
-            return .failure(RegistrationFetchError(description: "\(url) answered something that is not a registration table: \(error)"))
+            return .failure(
+                RegistrationFetchError(
+                    description: "\(url) answered something that is not a registration table: \(error)"
+                )
+            )
         }
     }
 }

@@ -9,7 +9,10 @@ struct RegistrationsEndpoint: Sendable, Hashable {
 
     init(parsing text: String) throws(RegistrationsEndpointError) {
         guard text.hasPrefix("http://") else {
-            throw RegistrationsEndpointError(text: text, reason: "expected http://HOST:PORT, like http://127.0.0.1:9442")
+            throw RegistrationsEndpointError(
+                text: text,
+                reason: "expected http://HOST:PORT, like http://127.0.0.1:9442"
+            )
         }
         let rest = text.dropFirst("http://".count)
         let authority = rest.prefix { $0 != "/" }
@@ -30,7 +33,10 @@ struct RegistrationsEndpoint: Sendable, Hashable {
             portText = "80"
         }
         guard !host.isEmpty, let port = Int(portText), (1...65535).contains(port) else {
-            throw RegistrationsEndpointError(text: text, reason: "expected http://HOST:PORT with a port from 1 to 65535")
+            throw RegistrationsEndpointError(
+                text: text,
+                reason: "expected http://HOST:PORT with a port from 1 to 65535"
+            )
         }
         self.host = String(host)
         self.port = port
