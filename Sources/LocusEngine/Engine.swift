@@ -34,6 +34,7 @@ public actor Engine {
     var state = State.idle
     var world: World
     private var version: UInt64 = 0
+    private(set) var statistics = EngineStatistics()
     private(set) var latest: Snapshot
     private var subscribers: [UUID: AsyncStream<Snapshot>.Continuation] = [:]
     private var pending: [Observation] = []
@@ -107,6 +108,11 @@ public actor Engine {
             Task { await self?.unsubscribe(id) }
         }
         return stream
+    }
+
+    /// How much work the engine did: observations in, batches applied, snapshots out.
+    public func currentStatistics() -> EngineStatistics {
+        statistics
     }
 
     /// The map-server registration tables last fetched, by `[[mapping]]` name.
@@ -276,6 +282,8 @@ public actor Engine {
     func applyPending() async {
         let observations = pending
         pending = []
+        statistics.observationsApplied += observations.count
+        statistics.batchesApplied += observations.isEmpty ? 0 : 1
         let now = clock.now()
         let change = world.apply(observations)
         var result = correlator.evaluate(&world, change: change, now: now)
@@ -316,6 +324,7 @@ public actor Engine {
 
     private func publish() {
         version += 1
+        statistics.snapshotsPublished = version
         latest = world.snapshot(version: version, takenAt: clock.now())
         for continuation in subscribers.values {
             continuation.yield(latest)
@@ -338,6 +347,16 @@ public actor Engine {
             await watch.update(changed, now: now)
         }
     }
+}
+
+/// Counters of the engine's work, for tests and `locus bench`.
+public struct EngineStatistics: Sendable, Hashable {
+    /// Observations applied to the world since the start.
+    public var observationsApplied = 0
+    /// Non-empty rounds of observations applied.
+    public var batchesApplied = 0
+    /// The version of the last snapshot published.
+    public var snapshotsPublished: UInt64 = 0
 }
 
 /// Misuse of an engine.

@@ -124,19 +124,28 @@ actor SimulatedXTR {
         )
     }
 
-    /// Registers `eid` (a host address) with this xTR's RLOC and waits for the map-server's Map-Notify.
-    func register(_ eid: String, ttlMinutes: UInt32 = 1440) async throws {
-        let prefix = try #require(EIDPrefix(eid + "/32"))
+    /// Registers `eids` (host addresses) with this xTR's RLOC in one Map-Register and waits for the
+    /// map-server's Map-Notify.
+    func register(_ eids: String..., ttlMinutes: UInt32 = 1440) async throws {
+        try await register(eids, ttlMinutes: ttlMinutes)
+    }
+
+    func register(_ eids: [String], ttlMinutes: UInt32 = 1440) async throws {
         guard let locator = LISP.IPAddress(rloc) else {
             throw TimedOut(description: "\(rloc) is not an address")
         }
-        let record = EIDRecord(
-            prefix: prefix,
-            ttlMinutes: ttlMinutes,
-            isAuthoritative: true,
-            locators: [RLOCRecord(locator: LISPAddress(locator), isLocal: true)]
-        )
-        try await client.register([record])
+        var records: [EIDRecord] = []
+        for eid in eids {
+            records.append(
+                EIDRecord(
+                    prefix: try #require(EIDPrefix(eid + "/32")),
+                    ttlMinutes: ttlMinutes,
+                    isAuthoritative: true,
+                    locators: [RLOCRecord(locator: LISPAddress(locator), isLocal: true)]
+                )
+            )
+        }
+        try await client.register(records)
     }
 
     func stop() async {

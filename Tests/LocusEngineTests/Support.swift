@@ -114,3 +114,18 @@ extension Snapshot {
         events.filter { $0.kind == .move && $0.subject == workload }
     }
 }
+
+/// Polls `condition` until it holds, failing after `timeout`.
+func eventually(
+    within timeout: Duration = .seconds(20),
+    _ what: String,
+    _ condition: () async throws -> Bool
+) async throws {
+    let deadline = ContinuousClock.now + timeout
+    while try await !condition() {
+        guard ContinuousClock.now < deadline else {
+            throw TimedOut(description: "not within \(timeout): \(what)")
+        }
+        try await Task.sleep(for: .milliseconds(10))
+    }
+}
