@@ -67,3 +67,14 @@ extension HistoryStore {
         try await recentEvents(limit: limit, subject: nil)
     }
 }
+
+extension HistoryBatch {
+    /// What a round of the engine leaves in the history: changed mappings, events and alert transitions.
+    public init(_ update: WorldUpdate) {
+        self.init(
+            mappings: update.changedMappings,
+            events: update.events,
+            alertTransitions: update.alertTransitions
+        )
+    }
+}
