@@ -78,3 +78,19 @@ extension HistoryBatch {
         )
     }
 }
+
+extension StoreLocation {
+    /// Opens the store `store =` names. Paths are used as given: the config loader has already made
+    /// them absolute.
+    public func openHistoryStore() throws(HistoryStoreError) -> any HistoryStore {
+        switch self {
+        case .sqlite(let path):
+            return try SQLiteHistoryStore(path: path)
+        case .postgres(let url):
+            throw .unsupported(
+                location: url,
+                reason: "PostgreSQL stores are not available yet; use store = \"sqlite:PATH\""
+            )
+        }
+    }
+}
