@@ -67,3 +67,30 @@ extension HistoryStore {
         try await recentEvents(limit: limit, subject: nil)
     }
 }
+
+extension HistoryBatch {
+    /// What a round of the engine leaves in the history: changed mappings, events and alert transitions.
+    public init(_ update: WorldUpdate) {
+        self.init(
+            mappings: update.changedMappings,
+            events: update.events,
+            alertTransitions: update.alertTransitions
+        )
+    }
+}
+
+extension StoreLocation {
+    /// Opens the store `store =` names. Paths are used as given: the config loader has already made
+    /// them absolute.
+    public func openHistoryStore() throws(HistoryStoreError) -> any HistoryStore {
+        switch self {
+        case .sqlite(let path):
+            return try SQLiteHistoryStore(path: path)
+        case .postgres(let url):
+            throw .unsupported(
+                location: url,
+                reason: "PostgreSQL stores are not available yet; use store = \"sqlite:PATH\""
+            )
+        }
+    }
+}

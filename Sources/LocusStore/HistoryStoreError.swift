@@ -6,6 +6,7 @@ public enum HistoryStoreError: Error, Sendable, Hashable, CustomStringConvertibl
     case migrationFailed(path: String, reason: String)
     case operationFailed(operation: String, path: String, reason: String)
     case invalidRow(table: String, detail: String)
+    case unsupported(location: String, reason: String)
 
     public var description: String {
         switch self {
@@ -21,6 +22,8 @@ public enum HistoryStoreError: Error, Sendable, Hashable, CustomStringConvertibl
             "store \(path): \(operation) failed: \(reason)"
         case .invalidRow(let table, let detail):
             "store table \(table) holds a row this Locus cannot read: \(detail)"
+        case .unsupported(let location, let reason):
+            "store \(location): \(reason)"
         }
     }
 }

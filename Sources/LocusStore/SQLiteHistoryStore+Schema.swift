@@ -72,3 +72,22 @@ extension SQLiteHistoryStore {
         return migrator
     }
 }
+
+extension SQLiteHistoryStore {
+    /// Identifiers of the migrations applied to the file, oldest first.
+    func appliedMigrations() async throws -> [String] {
+        try await pool.read { db in try Self.migrator.appliedMigrations(db) }
+    }
+
+    /// Names of the tables in the file, sorted.
+    func tableNames() async throws -> [String] {
+        try await pool.read { db in
+            try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+        }
+    }
+
+    /// The journal mode SQLite reports (`wal`).
+    func journalMode() async throws -> String {
+        try await pool.read { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") ?? "" }
+    }
+}

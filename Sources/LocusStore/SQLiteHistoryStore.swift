@@ -14,7 +14,7 @@ public struct SQLiteHistoryStore: HistoryStore {
     public static let fileMode: mode_t = 0o660
 
     public let path: String
-    private let pool: DatabasePool
+    let pool: DatabasePool
 
     /// Opens the store at `path`, creating its directory, the file and the schema as needed.
     public init(path: String) throws(HistoryStoreError) {

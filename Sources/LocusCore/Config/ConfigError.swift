@@ -2,7 +2,8 @@
 public struct ConfigError: Error, Sendable, Hashable, CustomStringConvertible {
     /// The file as the operator named it (or as the config that names it resolved it).
     public let file: String
-    /// 1-based line; a missing key points at the header of its table.
+    /// 1-based line; a missing key points at the header of its table. 0 when the problem is
+    /// the file as a whole (it cannot be read), printed as `FILE: message`.
     public let line: Int
     public let message: String
 
@@ -12,7 +13,7 @@ public struct ConfigError: Error, Sendable, Hashable, CustomStringConvertible {
         self.message = message
     }
 
-    public var description: String { "\(file):\(line): \(message)" }
+    public var description: String { line > 0 ? "\(file):\(line): \(message)" : "\(file): \(message)" }
 }
 
 /// Something an operator should fix that does not stop Locus, such as a secret file that

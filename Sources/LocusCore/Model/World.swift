@@ -69,14 +69,17 @@ public struct World: Sendable {
         return found.sorted { ($0.severity, $1.id) > ($1.severity, $0.id) }
     }
 
-    /// Adds events (any order) to the recent ones, keeping them newest first and bounded.
+    /// Adds events, given in the order they happened, to the recent ones, keeping them newest first
+    /// and bounded; of events with the same time, the later one comes first.
     public mutating func remember(_ events: [Event]) {
         guard !events.isEmpty else { return }
-        recentEvents.append(contentsOf: events)
-        recentEvents.sort { $0.time > $1.time }
-        if recentEvents.count > recentEventLimit {
-            recentEvents.removeLast(recentEvents.count - recentEventLimit)
-        }
+        // Prepend (reversed) and sort stably, so that ties keep "later first".
+        var merged = Array(events.reversed())
+        merged.append(contentsOf: recentEvents)
+        recentEvents = merged.enumerated()
+            .sorted { ($0.element.time, $1.offset) > ($1.element.time, $0.offset) }
+            .prefix(recentEventLimit)
+            .map(\.element)
     }
 
     /// Takes over the last mappings earlier processes stored, so that the first answer seen here is
