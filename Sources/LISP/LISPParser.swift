@@ -15,31 +15,41 @@ struct LISPParser {
     var offset: Int { self.buffer.readerIndex - self.origin }
     var remaining: Int { self.buffer.readableBytes }
 
-    mutating func read<T: FixedWidthInteger>(_: T.Type = T.self, field: String) throws(LISPDecodingError) -> T {
+    // Field names are autoclosures so that the hot path never builds the strings an error message needs.
+
+    mutating func read<T: FixedWidthInteger>(
+        _: T.Type = T.self,
+        field: @autoclosure () -> String
+    ) throws(LISPDecodingError) -> T {
         guard let value = self.buffer.readInteger(endianness: .big, as: T.self) else {
-            throw .truncated(field: field, offset: self.offset, needed: MemoryLayout<T>.size)
+            throw .truncated(field: field(), offset: self.offset, needed: MemoryLayout<T>.size)
         }
         return value
     }
 
-    mutating func readBytes(_ count: Int, field: String) throws(LISPDecodingError) -> [UInt8] {
+    mutating func readBytes(_ count: Int, field: @autoclosure () -> String) throws(LISPDecodingError) -> [UInt8] {
         guard let bytes = self.buffer.readBytes(length: count) else {
-            throw .truncated(field: field, offset: self.offset, needed: count)
+            throw .truncated(field: field(), offset: self.offset, needed: count)
         }
         return bytes
     }
 
-    mutating func readSlice(_ count: Int, field: String) throws(LISPDecodingError) -> ByteBuffer {
+    mutating func readSlice(_ count: Int, field: @autoclosure () -> String) throws(LISPDecodingError) -> ByteBuffer {
         guard let slice = self.buffer.readSlice(length: count) else {
-            throw .truncated(field: field, offset: self.offset, needed: count)
+            throw .truncated(field: field(), offset: self.offset, needed: count)
         }
         return slice
     }
 
     /// Rejects a count whose items cannot possibly fit before allocating anything for them.
-    func checkCount(_ count: Int, minimumItemSize: Int, field: String, countOffset: Int) throws(LISPDecodingError) {
+    func checkCount(
+        _ count: Int,
+        minimumItemSize: Int,
+        field: @autoclosure () -> String,
+        countOffset: Int
+    ) throws(LISPDecodingError) {
         if count * minimumItemSize > self.remaining {
-            throw .countOverrun(field: field, count: count, remainingBytes: self.remaining, offset: countOffset)
+            throw .countOverrun(field: field(), count: count, remainingBytes: self.remaining, offset: countOffset)
         }
     }
 

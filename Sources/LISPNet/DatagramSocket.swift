@@ -19,10 +19,13 @@ struct DatagramSocket: Sendable {
     let inbound: AsyncStream<[Envelope]>
     let localAddress: SocketAddress
 
-    /// How many datagrams one read cycle may pull from the kernel.
-    static let vectorReadCount = 64
-    /// Room for the largest control message we expect (an MTU-sized Map-Register).
-    static let slotBytes = 2048
+    /// How many datagrams one read cycle may pull from the kernel, for sockets that see bursts.
+    static let serverVectorReads = 64
+    /// For sockets that see a few datagrams at a time (registration clients, probe responders).
+    static let clientVectorReads = 4
+    /// Room for the largest control message we expect: a Map-Register or Map-Notify with 255 records is about
+    /// 8 KiB, and a truncated datagram would be dropped as malformed.
+    static let slotBytes = 16 << 10
 
     /// Binds a socket on `address`.
     ///
@@ -31,14 +34,15 @@ struct DatagramSocket: Sendable {
     static func bind(
         to address: SocketAddress,
         receiveBufferBytes: Int,
+        vectorReads: Int = clientVectorReads,
         group: any EventLoopGroup
     ) async throws -> DatagramSocket {
         let (stream, continuation) = AsyncStream.makeStream(of: [Envelope].self)
         let channel = try await DatagramBootstrap(group: group)
-            .channelOption(.datagramVectorReadMessageCount, value: vectorReadCount)
+            .channelOption(.datagramVectorReadMessageCount, value: vectorReads)
             .channelOption(
                 .recvAllocator,
-                value: FixedSizeRecvByteBufferAllocator(capacity: vectorReadCount * slotBytes)
+                value: FixedSizeRecvByteBufferAllocator(capacity: vectorReads * slotBytes)
             )
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {

@@ -32,7 +32,7 @@ extension IPAddress {
 extension SocketAddress {
     /// Parses "HOST", "HOST:PORT", "[V6]:PORT" or a bare IPv6 address; numeric addresses only, so that nothing
     /// is ever sent to a name a resolver chose.
-    static func parse(_ text: String, defaultPort: Int) throws(LISPNetError) -> SocketAddress {
+    public static func parse(hostPort text: String, defaultPort: Int) throws(LISPNetError) -> SocketAddress {
         var host = text
         var port = defaultPort
         if text.hasPrefix("[") {
@@ -57,7 +57,7 @@ extension SocketAddress {
     }
 
     /// "192.0.2.1:4342" or "[2001:db8::1]:4342".
-    var hostPortDescription: String {
+    public var hostPortDescription: String {
         let host = self.ipAddress ?? "?"
         let port = self.port ?? 0
         return host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)"

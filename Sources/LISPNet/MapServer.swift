@@ -62,6 +62,7 @@ public actor MapServer {
             socket = try await DatagramSocket.bind(
                 to: configuration.listen,
                 receiveBufferBytes: configuration.receiveBufferBytes,
+                vectorReads: DatagramSocket.serverVectorReads,
                 group: eventLoopGroup
             )
             if let apiAddress = configuration.api {
@@ -147,6 +148,15 @@ public actor MapServer {
         return logic.document()
     }
 
+    /// Counters for the lab and tests.
+    public func statistics() -> MapServerStatistics {
+        MapServerStatistics(
+            registrations: logic.table.count,
+            subscribers: logic.subscriptions.count,
+            unacknowledgedPublications: logic.subscriptions.unacknowledged
+        )
+    }
+
     // MARK: Work
 
     private func handle(_ batch: [DatagramSocket.Envelope], on socket: DatagramSocket) {
@@ -199,4 +209,11 @@ public actor MapServer {
         }
         readyWaiters.removeAll()
     }
+}
+
+public struct MapServerStatistics: Sendable, Hashable {
+    public var registrations: Int
+    public var subscribers: Int
+    /// Publications sent and not yet acknowledged with a Map-Notify-Ack.
+    public var unacknowledgedPublications: Int
 }

@@ -96,7 +96,8 @@ public actor ResolverClient {
             )
             socket = try await DatagramSocket.bind(
                 to: local,
-                receiveBufferBytes: max(256 << 10, configuration.inFlightLimit * DatagramSocket.slotBytes),
+                receiveBufferBytes: max(256 << 10, configuration.inFlightLimit * 2048),
+                vectorReads: DatagramSocket.serverVectorReads,
                 group: eventLoopGroup
             )
         } catch {

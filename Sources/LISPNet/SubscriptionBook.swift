@@ -47,6 +47,8 @@ struct SubscriptionBook: Sendable {
 
     var count: Int { subscribers.count }
 
+    var unacknowledged: Int { pendingByNonce.count }
+
     /// Records a subscription and returns the Map-Notify that confirms it (same nonce as the request),
     /// carrying `current`, the mapping as it is now.
     mutating func subscribe(
