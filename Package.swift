@@ -90,6 +90,7 @@ let package = Package(
             dependencies: ["LocusEngine", "LocusLab", "LocusCore", "LocusStore", "LISP", "LISPNet"]
         ),
         .testTarget(name: "LocusTUITests", dependencies: ["LocusTUI", "LocusCore"]),
+        .testTarget(name: "LocusLabTests", dependencies: ["LocusLab", "LocusCore", "LISP", "LISPNet"]),
         .testTarget(name: "EndToEndTests", dependencies: ["LocusCore"]),
     ],
     swiftLanguageModes: [.v6]

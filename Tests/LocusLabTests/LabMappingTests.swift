@@ -1,0 +1,161 @@
+import Foundation
+import LISP
+import LISPNet
+import LocusCore
+import Testing
+
+@testable import LocusLab
+
+@Suite struct LabMappingTests {
+    @Test func theMapServerAnswersWithTheRLOCsOfTheWorkloadsSite() async throws {
+        try await withLab(workloads: 30) { lab in
+            try await withResolver(for: lab) { resolver in
+                for workload in lab.world.workloads {
+                    let site = try #require(lab.world.site(named: workload.site))
+                    let answer = try await resolver.resolve(workload.eidPrefix)
+                    #expect(answer.negative == nil, "\(workload.name)")
+                    #expect(locators(answer) == site.rlocs.map(\.description), "\(workload.name)")
+                    #expect(answer.records.first?.prefix == workload.eidPrefix)
+                }
+                // An address no workload has is inside a lab prefix, so the answer is negative.
+                let unused = EIDPrefix(host: try #require(IPAddress("10.1.255.254")))
+                #expect(try await resolver.resolve(unused).negative != nil)
+            }
+        }
+    }
+
+    @Test func registrationsCarryEachSitesXTRID() async throws {
+        try await withLab(workloads: 24) { lab in
+            let document = await lab.mapServer.registrations()
+            #expect(document.registrations.count == 24)
+            for registration in document.registrations {
+                let site = try #require(lab.world.site(named: registration.site))
+                #expect(registration.xtrId.map { "0x" + $0 } == site.xtrIdentity.xtrID.description)
+                #expect(registration.registerer.hasPrefix(site.rlocs[0].description + ":"))
+            }
+        }
+    }
+
+    @Test func eachRLOCAnswersProbesForItsSitesEIDs() async throws {
+        try await withLab(workloads: 12, sites: 2) { lab in
+            let xtr = try #require(lab.xtrs.first)
+            let workload = try #require(lab.world.workloads.first { $0.site == xtr.site.name })
+            for address in try await xtr.probeAddresses() {
+                // The xTR answers encapsulated Map-Requests itself, authoritatively.
+                let client = ResolverClient(configuration: ResolverConfiguration(resolver: address))
+                let task = Task { try await client.run() }
+                let answer = try await client.resolve(workload.eidPrefix)
+                await client.shutdown()
+                task.cancel()
+                #expect(answer.isAuthoritative)
+                #expect(locators(answer) == xtr.site.rlocs.map(\.description))
+                #expect(answer.respondent.ipAddress == address.ipAddress)
+            }
+        }
+    }
+
+    @Test func aMoveRegistersAtTheDestinationWithdrawsAtTheSourceAndRewritesTheInventory() async throws {
+        try await withLab(workloads: 30) { lab in
+            let workload = try #require(lab.world.workloads.first)
+            let destination = try #require(lab.world.sites.first { $0.name != workload.site })
+            let source = try #require(lab.xtrs.first { $0.site.name == workload.site })
+            let target = try #require(lab.xtrs.first { $0.site.name == destination.name })
+
+            let move = try await lab.churn.move(workload.name, to: destination.name)
+            #expect(move.from == workload.site && move.to == destination.name && move.mapVersion == 2)
+            #expect(!(await source.eids.contains(workload.eidPrefix)))
+            #expect(await target.eids.contains(workload.eidPrefix))
+
+            try await withResolver(for: lab) { resolver in
+                let answer = try await resolver.resolve(workload.eidPrefix)
+                #expect(locators(answer) == destination.rlocs.map(\.description))
+                #expect(answer.records.first?.mapVersion == 2)
+            }
+            let registrations = await lab.mapServer.registrations().registrations
+            let entries = registrations.filter { $0.eidPrefix.hasSuffix(workload.eidPrefix.cidr) }
+            #expect(entries.map(\.site) == [destination.name])
+
+            let inventory = try ConfigLoader.loadInventory(
+                at: lab.directory.url(Lab.inventoryFileName),
+                references: InventoryReferences(sites: lab.world.sites.map(\.name), dnsServers: [], loadBalancers: [])
+            )
+            let moved = try #require(inventory.workloads.first { $0.name == workload.name })
+            #expect(moved.site == destination.name)
+            #expect(destination.hosts.contains(moved.host ?? ""))
+            #expect(moved.eid.description == workload.eidPrefix.cidr)
+        }
+    }
+
+    @Test func aMoveTheInventoryDoesNotKnowLeavesTheFileAlone() async throws {
+        try await withLab(workloads: 20) { lab in
+            let workload = try #require(lab.world.workloads.last)
+            let destination = try #require(lab.world.sites.first { $0.name != workload.site })
+            let file = lab.directory.url(Lab.inventoryFileName)
+            let before = try String(contentsOfFile: file, encoding: .utf8)
+            try await lab.churn.move(workload.name, to: destination.name, updatingInventory: false)
+            try await withResolver(for: lab) { resolver in
+                let answer = try await resolver.resolve(workload.eidPrefix)
+                #expect(locators(answer) == destination.rlocs.map(\.description))
+            }
+            #expect(try String(contentsOfFile: file, encoding: .utf8) == before)
+            let placement = try #require(await lab.churn.placements[workload.name])
+            #expect(placement.mapped == destination.name && placement.inventory == workload.site)
+        }
+    }
+
+    @Test func aStalledXTRsRegistrationsExpireAndComeBack() async throws {
+        try await withLab(
+            workloads: 12,
+            sites: 2,
+            registrationInterval: .milliseconds(200),
+            registrationTimeout: .seconds(1)
+        ) { lab in
+            let xtr = try #require(lab.xtrs.first)
+            let workload = try #require(lab.world.workloads.first { $0.site == xtr.site.name })
+            await xtr.stall(for: .seconds(3))
+            try await withResolver(for: lab) { resolver in
+                let expired = try await eventually {
+                    try await resolver.resolve(workload.eidPrefix).negative != nil
+                }
+                #expect(expired)
+                let back = try await eventually {
+                    locators(try await resolver.resolve(workload.eidPrefix)) == xtr.site.rlocs.map(\.description)
+                }
+                #expect(back)
+            }
+        }
+    }
+
+    @Test func churnMovesWorkloadsByItself() async throws {
+        let lab = try await Lab.start(
+            LabConfiguration(
+                workloads: 30,
+                sites: 3,
+                seed: 11,
+                churnInterval: .milliseconds(100),
+                flapInterval: .milliseconds(20),
+                probePort: 0
+            )
+        )
+        let moved = try await eventually {
+            await lab.churn.history.contains { if case .move = $0 { true } else { false } }
+        }
+        let placements = await lab.churn.placements
+        await lab.stop()
+        #expect(moved)
+        #expect(lab.world.workloads.contains { placements[$0.name]?.mapped != $0.site })
+    }
+
+    @Test func stopClosesTheSockets() async throws {
+        let lab = try await Lab.start(LabConfiguration(workloads: 5, sites: 2, seed: 1, probePort: 0))
+        let listen = lab.mapServerAddresses.listen
+        await lab.stop()
+        // The port is free again: a new map-server can bind it.
+        let again = MapServer(configuration: MapServerConfiguration(listen: listen, sites: []))
+        let task = Task { try await again.run() }
+        let bound = try await again.boundAddresses()
+        #expect(bound.listen.port == listen.port)
+        await again.shutdown()
+        _ = await task.result
+    }
+}
