@@ -63,7 +63,7 @@ struct MapServerConfigurationFile {
         var file: String
         var line: Int
         var message: String
-        var description: String { "\(file):\(line): \(message)" }
+        var description: String { line > 0 ? "\(file):\(line): \(message)" : "\(file): \(message)" }
     }
 
     static func load(path: String) throws -> MapServerConfigurationFile {
