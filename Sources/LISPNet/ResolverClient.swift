@@ -312,7 +312,9 @@ public actor ResolverClient {
             case .mapReply(let reply):
                 guard let entry = pending[reply.nonce], case .lookup = entry.kind else {
                     // Subscribes are answered by their Map-Notify; a Map-Reply beside it needs nothing.
-                    if subscriptionMatching(reply.nonce) == nil { unmatchedReplies += 1 }
+                    if pending[reply.nonce] == nil && subscriptionMatching(reply.nonce) == nil {
+                        unmatchedReplies += 1
+                    }
                     continue
                 }
                 pending[reply.nonce] = nil
