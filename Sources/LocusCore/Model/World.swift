@@ -8,10 +8,10 @@ public struct World: Sendable {
     /// The configuration's name, shown in the header.
     public var name: String
     public private(set) var sites: [SiteConfig]
-    public internal(set) var workloads: [String: Workload]
+    public internal(set) var workloads: ShardedDictionary<String, Workload>
     public internal(set) var sources: [String: SourceHealth]
     /// Active alerts.
-    public internal(set) var alerts: [AlertID: Alert]
+    public internal(set) var alerts: ShardedDictionary<AlertID, Alert>
     /// The errors of each inventory source whose last read failed.
     public internal(set) var inventoryErrors: [String: [ConfigError]]
     /// Newest first, at most `recentEventLimit`.
