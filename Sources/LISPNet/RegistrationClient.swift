@@ -215,6 +215,33 @@ public actor RegistrationClient {
         throw LISPNetError.timedOut(destination: configuration.mapServer.hostPortDescription, attempts: attempts)
     }
 
+    /// Registers `records` now and again every `interval` (ETRs re-register every 60 s; a map-server expires
+    /// a registration after three minutes without one) until the calling task is cancelled.
+    ///
+    /// A register that goes unanswered is reported through `onFailure` and retried at the next interval.
+    public func keepRegistered(
+        _ records: [EIDRecord],
+        every interval: Duration = .seconds(60),
+        onFailure: @Sendable (any Error) -> Void = { _ in }
+    ) async {
+        while !Task.isCancelled {
+            do {
+                try await register(records)
+            } catch is CancellationError {
+                return
+            } catch LISPNetError.shutDown {
+                return
+            } catch {
+                onFailure(error)
+            }
+            do {
+                try await Task.sleep(for: interval)
+            } catch {
+                return
+            }
+        }
+    }
+
     /// Withdraws `prefixes` at once: records with TTL 0.
     @discardableResult
     public func withdraw(_ prefixes: [EIDPrefix]) async throws -> MapNotify? {

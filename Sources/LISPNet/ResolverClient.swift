@@ -397,7 +397,9 @@ public actor ResolverClient {
     private func makeNonce() -> UInt64 {
         while true {
             let nonce = generator.next() as UInt64
-            if pending[nonce] == nil && subscriptionMatching(nonce) == nil { return nonce }
+            // A collision with a subscription's window of 2^32 publication nonces is as likely as guessing a
+            // 32-bit number per subscription: not worth a scan per lookup.
+            if pending[nonce] == nil && subscriptions[nonce] == nil { return nonce }
         }
     }
 

@@ -85,6 +85,34 @@ struct MapServerRegistrationTests {
         }
     }
 
+    @Test("keepRegistered refreshes the registration, so it outlives the registration timeout")
+    func periodicRefresh() async throws {
+        let clock = ManualClock()
+        try await withMapServer(Fixture.configuration(), clock: clock) { server, addresses in
+            try await withRegistrar(Fixture.east(addresses.listen)) { registrar in
+                let refreshing = Task {
+                    await registrar.keepRegistered(
+                        [Fixture.record("10.1.0.7/32", rlocs: ["127.0.1.1"])],
+                        every: .milliseconds(20)
+                    )
+                }
+                defer { refreshing.cancel() }
+                for _ in 0..<3 {
+                    let before = await server.registrations().registrations.first?.lastRegistered
+                    clock.advance(by: 120)
+                    #expect(
+                        await eventually {
+                            let last = await server.registrations().registrations.first?.lastRegistered
+                            return last != nil && last != before
+                        }
+                    )
+                }
+                let registration = try #require(await server.registrations().registrations.first)
+                #expect(registration.lastRegistered.timeIntervalSince(registration.firstRegistered) >= 240)
+            }
+        }
+    }
+
     @Test("with the T bit a registration lives for its record TTL")
     func expiryByRecordTTL() async throws {
         let clock = ManualClock()
