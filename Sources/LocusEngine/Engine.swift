@@ -285,25 +285,22 @@ public actor Engine {
         statistics.observationsApplied += observations.count
         statistics.batchesApplied += observations.isEmpty ? 0 : 1
         let now = clock.now()
-        let change = world.apply(observations)
-        var result = correlator.evaluate(&world, change: change, now: now)
+        let update = correlator.ingest(observations, into: &world, now: now)
+        var batch = HistoryBatch(update)
+        var changed = !update.change.isEmpty || !update.alertTransitions.isEmpty
         if reevaluationRequested {
             reevaluationRequested = false
-            result.merge(correlator.evaluateDue(&world, now: now))
+            let timely = correlator.tick(&world, now: now)
+            batch.events += timely.events
+            batch.alertTransitions += timely.alertTransitions
+            changed = changed || !timely.alertTransitions.isEmpty
         }
-        guard !change.isEmpty || !result.transitions.isEmpty else { return }
-        let events = change.events + result.events
-        world.remember(events)
-        let batch = HistoryBatch(
-            mappings: change.changedMappings,
-            events: events,
-            alertTransitions: result.transitions
-        )
+        guard changed else { return }
         if !batch.isEmpty {
             await record(batch)
         }
         publish()
-        await updateWatchTargets(touched: change.touchedWorkloads)
+        await updateWatchTargets(touched: update.change.touchedWorkloads)
     }
 
     private func record(_ batch: HistoryBatch) async {

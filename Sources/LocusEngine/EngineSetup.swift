@@ -2,6 +2,7 @@ import Foundation
 import LocusCore
 import LocusStore
 import Logging
+import Synchronization
 
 /// What every command that runs an engine does first: find and read the config, open the store,
 /// send logs to the log file. Shared by `snapshot`, `check`, the dashboard and the lab.
@@ -51,13 +52,30 @@ public enum EngineSetup {
     }
 
     /// Sends every log of this process to `$XDG_STATE_HOME/locus/locus.log` (never to the terminal).
-    /// Call once, before the first `Logger` is made.
-    public static func bootstrapLogging(directories: XDGDirectories, level: Logger.Level = .info) throws(LogFileError) {
-        let file = try LogFile(path: directories.logFile)
-        LoggingSystem.bootstrap { label in
-            FileLogHandler(label: label, file: file, logLevel: level)
+    /// Call before the first `Logger` is made; later calls do nothing, so every command may call it.
+    /// When the file cannot be opened, logs are dropped (the terminal may belong to the dashboard)
+    /// and the error says why.
+    public static func bootstrapLogging(
+        directories: XDGDirectories,
+        level: Logger.Level = .info
+    ) throws(LogFileError) {
+        let first = loggingBootstrapped.withLock { done in
+            defer { done = true }
+            return !done
+        }
+        guard first else { return }
+        do {
+            let file = try LogFile(path: directories.logFile)
+            LoggingSystem.bootstrap { label in
+                FileLogHandler(label: label, file: file, logLevel: level)
+            }
+        } catch {
+            LoggingSystem.bootstrap { _ in SwiftLogNoOpLogHandler() }
+            throw error
         }
     }
+
+    private static let loggingBootstrapped = Mutex(false)
 }
 
 /// Why an engine could not be set up.

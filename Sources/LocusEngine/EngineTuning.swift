@@ -30,7 +30,7 @@ public struct EngineTuning: Sendable {
 
     public init(
         lookupRetry: RetryPolicy = RetryPolicy(),
-        downAfterFailures: Int = 2,
+        downAfterFailures: Int = 3,
         slowThreshold: Duration = .milliseconds(500),
         failureBackoff: Backoff = Backoff(initial: .seconds(1), multiplier: 2, maximum: .seconds(30)),
         maxConcurrentLookups: Int = 64,

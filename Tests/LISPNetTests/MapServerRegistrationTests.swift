@@ -85,6 +85,34 @@ struct MapServerRegistrationTests {
         }
     }
 
+    @Test("keepRegistered refreshes the registration, so it outlives the registration timeout")
+    func periodicRefresh() async throws {
+        let clock = ManualClock()
+        try await withMapServer(Fixture.configuration(), clock: clock) { server, addresses in
+            try await withRegistrar(Fixture.east(addresses.listen)) { registrar in
+                let refreshing = Task {
+                    await registrar.keepRegistered(
+                        [Fixture.record("10.1.0.7/32", rlocs: ["127.0.1.1"])],
+                        every: .milliseconds(20)
+                    )
+                }
+                defer { refreshing.cancel() }
+                for _ in 0..<3 {
+                    let before = await server.registrations().registrations.first?.lastRegistered
+                    clock.advance(by: 120)
+                    #expect(
+                        await eventually {
+                            let last = await server.registrations().registrations.first?.lastRegistered
+                            return last != nil && last != before
+                        }
+                    )
+                }
+                let registration = try #require(await server.registrations().registrations.first)
+                #expect(registration.lastRegistered.timeIntervalSince(registration.firstRegistered) >= 240)
+            }
+        }
+    }
+
     @Test("with the T bit a registration lives for its record TTL")
     func expiryByRecordTTL() async throws {
         let clock = ManualClock()
@@ -207,6 +235,46 @@ struct MapServerRegistrationTests {
                 let record = try #require(try await resolver.resolve(EIDPrefix("10.1.0.7")!).records.first)
                 #expect(record.locators.map(\.locator.description) == ["127.0.2.1"])
             }
+        }
+    }
+
+    @Test("bare Map-Requests and RLOC probes get no answer; the ECM Map-Request after them does")
+    func bareAndProbeDropped() async throws {
+        try await withMapServer(Fixture.configuration()) { _, addresses in
+            let raw = try await RawUDPSocket()
+            defer { Task { await raw.close() } }
+            let me = IPAddress("127.0.0.1")!
+            func request(_ nonce: UInt64, probe: Bool = false) -> MapRequest {
+                MapRequest(
+                    nonce: nonce,
+                    itrRLOCs: [LISPAddress(me)],
+                    records: [MapRequest.Record(prefix: EIDPrefix("10.1.0.7/32")!)],
+                    isProbe: probe
+                )
+            }
+            func encapsulated(_ request: MapRequest) throws -> ByteBuffer {
+                var bytes = ByteBuffer()
+                try bytes.writeEncapsulatedControlMessage(
+                    EncapsulatedControlMessage(
+                        source: me,
+                        destination: IPAddress("10.1.0.7")!,
+                        sourcePort: UInt16(raw.localAddress.port!),
+                        message: .mapRequest(request)
+                    )
+                )
+                return bytes
+            }
+            var bare = ByteBuffer()
+            try bare.writeMapRequest(request(1))
+            try await raw.send(bare, to: addresses.listen)
+            try await raw.send(try encapsulated(request(2, probe: true)), to: addresses.listen)
+            try await raw.send(try encapsulated(request(3)), to: addresses.listen)
+            var answer = try #require(await raw.next()).data
+            guard case .mapReply(let reply) = try LISPMessage.decode(from: &answer) else {
+                Issue.record("expected a Map-Reply")
+                return
+            }
+            #expect(reply.nonce == 3)
         }
     }
 }

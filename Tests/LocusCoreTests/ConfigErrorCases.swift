@@ -181,8 +181,8 @@ let configErrorCases: [ConfigErrorCase] = [
         text: ConfigErrorCase.locusBase
             + "[[mapping]]\nname = \"mr-1\"\nresolver = \"127.0.0.1:4342\"\nmap_server = \"127.0.0.1:4342\"\n"
             + "key_id = 1\nalgorithm = \"hmac-sha256\"\n",
-        expected: "locus.toml:8: [[mapping]] (map_server, key_id, algorithm and key_file go together) is missing "
-            + "required key 'key_file'"
+        expected:
+            "locus.toml:8: [[mapping]] is missing 'key_file' (map_server, key_id, algorithm and key_file go together)"
     ),
     ConfigErrorCase(
         name: "unknown algorithm",
@@ -233,6 +233,31 @@ let configErrorCases: [ConfigErrorCase] = [
         kind: .locus,
         text: "name = \"t\"\n[site]\nname = \"dc-east\"\n",
         expected: "locus.toml:2: site: expected an array of tables ([[site]]), got table"
+    ),
+    ConfigErrorCase(
+        name: "TSIG keys go together",
+        kind: .locus,
+        text: ConfigErrorCase.locusBase
+            + "[[dns]]\nname = \"corp\"\nserver = \"127.0.0.1:5353\"\ntsig_key_name = \"ddns-key\"\n",
+        expected: "locus.toml:8: [[dns]] is missing 'tsig_algorithm' and 'tsig_key_file' "
+            + "(tsig_key_name, tsig_algorithm and tsig_key_file go together)"
+    ),
+    ConfigErrorCase(
+        name: "unknown site of an OVF network",
+        kind: .locus,
+        text: ConfigErrorCase.locusBase
+            + "[[inventory]]\nname = \"ovf\"\nkind = \"ovf\"\ndirectory = \"ovf/\"\n"
+            + "site_of_network = { \"VM Network\" = \"dc-south\" }\n",
+        expected:
+            "locus.toml:12: site_of_network.\"VM Network\": unknown site \"dc-south\" (configured: dc-east, dc-west)"
+    ),
+    ConfigErrorCase(
+        name: "dependency key of another kind",
+        kind: .inventory,
+        text: ConfigErrorCase.workloadBase
+            + "[[workload.depends]]\nkind = \"tcp\"\ntarget = \"127.0.0.1:636\"\nport = 636\n",
+        expected:
+            "inventory.toml:9: key 'port' does not apply to a dependency of kind \"tcp\" (it is a key of kind \"lb\")"
     ),
     ConfigErrorCase(
         name: "prefix with host bits",

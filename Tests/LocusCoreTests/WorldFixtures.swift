@@ -16,7 +16,7 @@ enum WorldFixtures {
     }
 
     static func spec(_ name: String, host: Int, site: String = "dc-east", line: Int = 1) -> InventoryWorkload {
-        let address = IPAddress("10.1.\(host / 256).\(host % 256)")!
+        let address = IPAddress("10.\(1 + host / 65536).\(host / 256 % 256).\(host % 256)")!
         return InventoryWorkload(
             name: name,
             eid: IPPrefix(host: address),

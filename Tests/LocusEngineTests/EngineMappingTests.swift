@@ -209,4 +209,38 @@ struct EngineMappingTests {
         await east.stop()
         await server.stop()
     }
+
+    @Test("a registration older than half the map-server's timeout raises registration-stale")
+    func staleRegistration() async throws {
+        let directory = try TemporaryDirectory()
+        // Registrations live 4 s without a refresh: stale after 2 s, gone after 4 s.
+        let server = try await MapServerFixture(registrationTimeout: .seconds(4))
+        let east = try await SimulatedXTR.east(server)
+        try await east.register("10.1.0.7")
+        let config = try await Self.config(
+            in: directory,
+            server: server,
+            subscribe: false,
+            maxAge: .seconds(60),
+            registrationsAPI: true
+        )
+        let engine = Engine(
+            config: config,
+            store: try SQLiteHistoryStore(path: directory.file("locus.sqlite")),
+            tuning: fastTuning
+        )
+        try await running(engine) {
+            let fresh = try await snapshot(of: engine, "the registration is known") {
+                $0.workload("web-07")?.registration?.lastRegisteredAt != nil
+            }
+            #expect(!fresh.hasAlert(.registrationStale, about: "web-07"))
+            // The xTR does not register again.
+            let stale = try await snapshot(of: engine, "registration-stale raised") {
+                $0.hasAlert(.registrationStale, about: "web-07")
+            }
+            #expect(stale.alerts[AlertID(kind: .registrationStale, subject: "web-07")]?.message.isEmpty == false)
+        }
+        await east.stop()
+        await server.stop()
+    }
 }

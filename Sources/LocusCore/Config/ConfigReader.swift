@@ -50,6 +50,21 @@ struct ConfigReader {
         return value
     }
 
+    /// For keys that only make sense together: false when none is present; otherwise one error
+    /// at the table header naming those missing. Read the keys without `required` afterwards.
+    mutating func checkGroup(_ keys: [String], in table: TOMLTable, context: String) -> Bool {
+        guard keys.contains(where: { table[$0] != nil }) else { return false }
+        let missing = keys.filter { table[$0] == nil }
+        if !missing.isEmpty {
+            let quoted = missing.map { "'\($0)'" }
+            error(
+                line: table.line,
+                "\(context) is missing \(quoted.joinedAsList) (\(keys.joinedAsList) go together)"
+            )
+        }
+        return true
+    }
+
     // MARK: - Scalars
 
     mutating func string(_ key: String, in table: TOMLTable, required context: String? = nil) -> String? {

@@ -25,8 +25,14 @@ extension Duration {
             rest = rest.dropFirst(digits.count)
             let unitText = rest.prefix(while: { $0.isLetter })
             guard let unitIndex = units.firstIndex(where: { $0.0 == unitText }) else {
-                let reason =
-                    unitText.isEmpty ? "missing unit after \(digits); \(hint)" : "unknown unit \"\(unitText)\"; \(hint)"
+                let reason: String
+                if !unitText.isEmpty {
+                    reason = "unknown unit \"\(unitText)\"; \(hint)"
+                } else if rest.isEmpty {
+                    reason = "missing unit after \(digits); \(hint)"
+                } else {
+                    reason = "unexpected \"\(rest)\" after \(digits); \(hint)"
+                }
                 throw DurationSyntaxError(text: text, reason: reason)
             }
             guard unitIndex > lastUnitIndex else {

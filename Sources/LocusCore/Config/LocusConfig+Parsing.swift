@@ -175,19 +175,21 @@ struct LocusConfigParser {
     }
 
     mutating func parseRegistration(_ table: TOMLTable, context: String) -> MappingRegistration? {
-        let group = ["map_server", "key_id", "algorithm", "key_file"]
-        guard group.contains(where: { table[$0] != nil }) else { return nil }
-        let groupContext = "\(context) (map_server, key_id, algorithm and key_file go together)"
-        let mapServer = reader.endpoint("map_server", in: table, required: groupContext)
-        let keyID = reader.integer("key_id", in: table, range: 0...65535, required: groupContext)
-        let algorithm = parseAuthenticationAlgorithm(table, context: groupContext)
-        let keyFile = parseSecretFile("key_file", in: table, format: .sharedKey, context: groupContext)
+        let keys = ["map_server", "key_id", "algorithm", "key_file"]
+        guard reader.checkGroup(keys, in: table, context: context) else { return nil }
+        let mapServer = reader.endpoint("map_server", in: table)
+        let keyID = reader.integer("key_id", in: table, range: 0...65535)
+        let algorithm = parseAuthenticationAlgorithm(table, required: nil)
+        let keyFile = parseSecretFile("key_file", in: table, format: .sharedKey, required: nil)
         guard let mapServer, let keyID, let algorithm, let keyFile else { return nil }
         return MappingRegistration(mapServer: mapServer, keyID: UInt16(keyID), algorithm: algorithm, keyFile: keyFile)
     }
 
-    mutating func parseAuthenticationAlgorithm(_ table: TOMLTable, context: String) -> AuthenticationAlgorithm? {
-        guard let value = reader.require("algorithm", in: table, context: context),
+    mutating func parseAuthenticationAlgorithm(
+        _ table: TOMLTable,
+        required context: String?
+    ) -> AuthenticationAlgorithm? {
+        guard let value = context.map({ reader.require("algorithm", in: table, context: $0) }) ?? table["algorithm"],
             let text = reader.string(value, named: "algorithm")
         else { return nil }
         guard let algorithm = AuthenticationAlgorithm(rawValue: text) else {
@@ -205,9 +207,9 @@ struct LocusConfigParser {
         _ key: String,
         in table: TOMLTable,
         format: SecretFileReference.Format,
-        context: String
+        required context: String?
     ) -> SecretFileReference? {
-        guard let value = reader.require(key, in: table, context: context),
+        guard let value = context.map({ reader.require(key, in: table, context: $0) }) ?? table[key],
             let path = reader.string(value, named: key)
         else { return nil }
         guard !path.isEmpty else {
@@ -235,6 +237,12 @@ struct LocusConfigParser {
 }
 
 extension Array where Element == String {
+    /// `a`, `a and b`, `a, b and c`.
+    var joinedAsList: String {
+        guard count > 1 else { return first ?? "" }
+        return dropLast().joined(separator: ", ") + " and " + last!
+    }
+
     /// `a`, `a or b`, `a, b or c` — for "expected …" messages.
     var joinedAsChoice: String {
         guard count > 1 else { return first ?? "" }

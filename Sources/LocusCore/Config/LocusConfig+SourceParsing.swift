@@ -105,11 +105,10 @@ extension LocusConfigParser {
         let server = reader.endpoint("server", in: table, required: context)
         let ttlThreshold = reader.duration("ttl_threshold", in: table, default: DNSServerConfig.defaultTTLThreshold)
         var tsig: TSIGKeyConfig?
-        if ["tsig_key_name", "tsig_algorithm", "tsig_key_file"].contains(where: { table[$0] != nil }) {
-            let groupContext = "\(context) (tsig_key_name, tsig_algorithm and tsig_key_file go together)"
-            let keyName = reader.name("tsig_key_name", in: table, required: groupContext)
-            let algorithm = parseTSIGAlgorithm(table, context: groupContext)
-            let keyFile = parseSecretFile("tsig_key_file", in: table, format: .tsigKey, context: groupContext)
+        if reader.checkGroup(["tsig_key_name", "tsig_algorithm", "tsig_key_file"], in: table, context: context) {
+            let keyName = reader.name("tsig_key_name", in: table)
+            let algorithm = parseTSIGAlgorithm(table)
+            let keyFile = parseSecretFile("tsig_key_file", in: table, format: .tsigKey, required: nil)
             if let keyName, let algorithm, let keyFile {
                 tsig = TSIGKeyConfig(keyName: keyName, algorithm: algorithm, keyFile: keyFile)
             }
@@ -118,8 +117,8 @@ extension LocusConfigParser {
         return DNSServerConfig(name: name, server: server, tsig: tsig, ttlThreshold: ttlThreshold, line: table.line)
     }
 
-    mutating func parseTSIGAlgorithm(_ table: TOMLTable, context: String) -> TSIGAlgorithm? {
-        guard let value = reader.require("tsig_algorithm", in: table, context: context),
+    mutating func parseTSIGAlgorithm(_ table: TOMLTable) -> TSIGAlgorithm? {
+        guard let value = table["tsig_algorithm"],
             let text = reader.string(value, named: "tsig_algorithm")
         else { return nil }
         guard let algorithm = TSIGAlgorithm(rawValue: text.lowercased()) else {

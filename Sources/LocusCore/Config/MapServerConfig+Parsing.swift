@@ -31,8 +31,8 @@ extension LocusConfigParser {
         reader.checkKeys(of: table, allowed: MapServerConfig.siteKeys)
         let name = reader.name("name", in: table, required: context)
         let keyID = reader.integer("key_id", in: table, range: 0...65535, required: context)
-        let algorithm = parseAuthenticationAlgorithm(table, context: context)
-        let keyFile = parseSecretFile("key_file", in: table, format: .sharedKey, context: context)
+        let algorithm = parseAuthenticationAlgorithm(table, required: context)
+        let keyFile = parseSecretFile("key_file", in: table, format: .sharedKey, required: context)
         let iid = reader.integer("iid", in: table, range: 0...Int64(InventoryWorkload.maximumIID)) ?? 0
         var prefixes: [IPPrefix] = []
         for (index, element) in (reader.array("prefixes", in: table, required: context) ?? []).enumerated() {

@@ -10,10 +10,10 @@ public struct Snapshot: Sendable {
     /// The configuration's name.
     public let configName: String
     public let sites: [SiteConfig]
-    public let workloads: [String: Workload]
+    public let workloads: ShardedDictionary<String, Workload>
     public let sources: [String: SourceHealth]
     /// Active alerts.
-    public let alerts: [AlertID: Alert]
+    public let alerts: ShardedDictionary<AlertID, Alert>
     /// Newest first.
     public let events: [Event]
 
