@@ -77,7 +77,7 @@ struct FrameTests {
     func boxesTooSmallAreNotDrawn(width: Int, height: Int) {
         var frame = Frame(width: 6, height: 6)
         frame.draw(box: Rect(x: 0, y: 0, width: width, height: height))
-        #expect(frame.renderLines(trimmingTrailingSpaces: true).allSatisfy(\.isEmpty))
+        #expect(frame.renderLines(trimmingTrailingSpaces: true).allSatisfy { $0.isEmpty })
     }
 
     @Test func changedRowsFindsOnlyDifferences() {

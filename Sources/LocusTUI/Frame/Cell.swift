@@ -8,6 +8,9 @@ public struct Cell: Hashable, Sendable {
     /// Columns the cluster occupies: 1 or 2, and 0 for a continuation cell.
     public var width: Int
     public var style: Style
+    /// For a line character, the directions it reaches out in. The character alone cannot
+    /// tell (a line's end `╶` is drawn `─`), and lines drawn later must join it correctly.
+    var lineSides: LineSides = []
 
     public init(_ text: String, width: Int = 1, style: Style = .text) {
         self.text = text
@@ -24,4 +27,15 @@ public struct Cell: Hashable, Sendable {
     }
 
     public var isContinuation: Bool { width == 0 }
+
+    // What a cell shows is its text, width and style; `lineSides` is drawing bookkeeping.
+    public static func == (lhs: Cell, rhs: Cell) -> Bool {
+        lhs.text == rhs.text && lhs.width == rhs.width && lhs.style == rhs.style
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(text)
+        hasher.combine(width)
+        hasher.combine(style)
+    }
 }

@@ -54,9 +54,14 @@ extension Frame {
         guard bounds.contains(x: x, y: y) else { return }
         let existing = self[x, y]
         var merged = sides
-        if existing.style.role == style.role, let old = LineDrawing.sides(of: existing.text) {
-            merged.formUnion(old)
+        if existing.style.role == style.role {
+            if !existing.lineSides.isEmpty {
+                merged.formUnion(existing.lineSides)
+            } else if let old = LineDrawing.sides(of: existing.text) {
+                merged.formUnion(old)
+            }
         }
         put(lineDrawing.character(for: merged), at: Point(x: x, y: y), style: style)
+        setLineSides(merged, x: x, y: y)
     }
 }

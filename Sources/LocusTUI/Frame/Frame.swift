@@ -178,6 +178,11 @@ public struct Frame: Hashable, Sendable {
         cells[index] = cell
     }
 
+    mutating func setLineSides(_ sides: LineSides, x: Int, y: Int) {
+        guard x >= 0, x < width, y >= 0, y < height else { return }
+        cells[y * width + x].lineSides = sides
+    }
+
     /// Appends a zero-width cluster to the character left of `point`, if that is inside `area`.
     private mutating func attach(_ character: Character, before point: Point, within area: Rect) {
         var x = point.x - 1

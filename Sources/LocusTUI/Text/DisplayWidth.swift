@@ -12,7 +12,7 @@ extension Character {
     public var terminalWidth: Int {
         let scalars = unicodeScalars
         guard let first = scalars.first else { return 0 }
-        if first.value < 0x7F {
+        if first.value < 0x7F && scalars.count == 1 {
             return 1
         }
         if first.isZeroWidth {
