@@ -92,6 +92,14 @@ struct TableTests {
         #expect(down[0] == " NAME     SITE       D…▼")
     }
 
+    @Test func asciiTerminalsGetAsciiMarkers() throws {
+        let rows = ArrayRows(text: [["a-very-long-workload-name", "dc", "1"]])
+        let table = Table(columns: columns, rows: rows, sort: TableSort(column: 0, ascending: false))
+        let (lines, _) = try render(width: 24, height: 2, lineDrawing: .ascii) { $0.render(table, in: $0.bounds) }
+        #expect(lines == [" NAMEv    SITE       DEP", ">a-very-~ dc           1"])
+        #expect(lines.allSatisfy { $0.unicodeScalars.allSatisfy(\.isASCII) })
+    }
+
     @Test func pageDownPastTheEndKeepsTheSelectionVisible() throws {
         var state = TableState()
         let visible = 5

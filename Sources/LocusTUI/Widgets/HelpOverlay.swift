@@ -83,7 +83,8 @@ public struct HelpOverlay: Widget {
         let bottom = box.maxY - 1
         let more = first + inside.height < all.count
         let marker = more ? frame.lineDrawing.sortDescending + " more · " + closeHint : closeHint
-        let text = " " + TextLayout.truncated(marker, toColumns: box.width - 4) + " "
+        let text =
+            " " + TextLayout.truncated(marker, toColumns: box.width - 4, ellipsis: frame.lineDrawing.ellipsis) + " "
         frame.put(text, at: Point(x: box.maxX - 1 - text.terminalWidth, y: bottom), style: style, clip: box)
     }
 
