@@ -106,6 +106,14 @@ struct ThemeTests {
         #expect(selected.foreground == .terminalDefault && crit.background == .terminalDefault)
     }
 
+    @Test func resolvedRolesCoverEveryRole() {
+        for depth in ColorDepth.allCases {
+            let roles = Theme.default.resolvedRoles(for: depth)
+            #expect(Set(roles.keys) == Set(Role.allCases))
+            #expect(roles[.crit] == Theme.default.resolve(role: .crit, for: depth))
+        }
+    }
+
     @Test func builtInDefaultMatchesItsFile() throws {
         var file = try ThemeLoader.validate(file: packageThemesDirectory + "/default.toml")
         file.path = nil

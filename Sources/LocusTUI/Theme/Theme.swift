@@ -27,4 +27,10 @@ public struct Theme: Hashable, Sendable {
         resolved.attributes.formUnion(style.attributes)
         return resolved
     }
+
+    /// Every role resolved for `depth`, for a backend that sets up its colour pairs once per
+    /// theme change.
+    public func resolvedRoles(for depth: ColorDepth) -> [Role: ResolvedStyle] {
+        Dictionary(uniqueKeysWithValues: Role.allCases.map { ($0, resolve(role: $0, for: depth)) })
+    }
 }
