@@ -61,10 +61,18 @@ struct WidgetTests {
     @Test func keyHintsThatDoNotFitAreLeftOutWhole() throws {
         let bar = KeyHintBar([KeyHint("?", "help"), KeyHint("/", "filter"), KeyHint("q", "quit")])
         let (wide, _) = try render(width: 24, height: 1) { $0.render(bar, in: $0.bounds) }
-        #expect(wide[0] == " ?help /filter qquit    ")
+        #expect(wide[0] == " ?help /filter q quit   ")
         let (narrow, frame) = try render(width: 16, height: 1) { $0.render(bar, in: $0.bounds) }
         #expect(narrow[0] == " ?help /filter  ")
         #expect(frame[1, 0].style.attributes.contains(.bold))
+    }
+
+    @Test func wordKeysAreSpacedFromTheirLabels() {
+        #expect(KeyHint("?", "help").spacedLabel == "help")
+        #expect(KeyHint("Tab", "focus").spacedLabel == " focus")
+        #expect(KeyHint("1-5", " views").spacedLabel == " views")
+        #expect(KeyHint("⏎", "detail").spacedLabel == " detail")
+        #expect(KeyHint(":", "cmd").spacedLabel == "cmd")
     }
 
     @Test func confirmationDialogNamesActionObjectAndKeys() throws {
