@@ -149,6 +149,14 @@ struct TableTests {
         #expect(lines == [" NAME     S…", "▶web-0    d…"])
     }
 
+    @Test func anUnfocusedTableKeepsItsSelectionMarkedButDimmed() throws {
+        var table = Table(columns: columns, rows: workloads(2))
+        table.isFocused = false
+        let (lines, frame) = try render(width: 24, height: 3) { $0.render(table, in: $0.bounds) }
+        #expect(lines[1].hasPrefix("▶web-0"))
+        #expect(frame[3, 1].style == Style(.selected, .dim))
+    }
+
     @Test func cellRolesShowState() throws {
         let rows = ArrayRows([
             ["web-07", StateMark.ok.cell("up"), "5"],

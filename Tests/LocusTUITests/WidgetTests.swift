@@ -185,3 +185,34 @@ struct WidgetTests {
         #expect(Set(StateMark.allCases.map { $0.symbol() }).count == StateMark.allCases.count)
     }
 }
+
+@Suite("Text view")
+struct TextViewTests {
+    @Test func styledLinesAreCutWithAnEllipsisAndKeepTheirStyles() throws {
+        let view = TextView([
+            StyledLine.marked(.ok, ["dns web.app.test A 10.1.0.7 300s"]),
+            StyledLine.marked(.crit, ["lb", Span(" stale", style: Style(.crit))]),
+            ["EID ", Span("10.1.0.7/32", style: Style(.text, .bold))],
+            "漢字漢字漢字漢",
+        ])
+        let (lines, frame) = try render(width: 12, height: 4) { $0.render(view, in: $0.bounds) }
+        #expect(lines == ["✓ dns web.a…", "✗ lb stale  ", "EID 10.1.0.…", "漢字漢字漢… "])
+        #expect(frame[0, 0].style.role == .ok)
+        #expect(frame[0, 1].style == Style(.crit, .bold))
+        #expect(frame[6, 1].style.role == .crit)
+        #expect(frame[5, 2].style.attributes.contains(.bold))
+    }
+
+    @Test func aSpanEndingAtTheEdgeIsCutWhenMoreFollows() throws {
+        let view = TextView([["abcdefghijkl", Span("xyz", style: .muted)], ["abcdefghijkl"]])
+        let (lines, _) = try render(width: 12, height: 2) { $0.render(view, in: $0.bounds) }
+        #expect(lines == ["abcdefghijk…", "abcdefghijkl"])
+    }
+
+    @Test func scrollingShowsLaterLinesAndStopsAtTheEnd() throws {
+        let view = TextView((0..<10).map { StyledLine("line \($0)") }, scroll: 50)
+        let (lines, _) = try render(width: 8, height: 3) { $0.render(view, in: $0.bounds) }
+        #expect(lines == ["line 7  ", "line 8  ", "line 9  "])
+        #expect(view.maximumScroll(height: 3) == 7)
+    }
+}

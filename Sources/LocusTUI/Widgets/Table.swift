@@ -13,6 +13,9 @@ public struct Table<Rows: TableRowSource>: Widget {
     public var showsHeader: Bool
     /// Blank columns between neighbouring columns.
     public var spacing: Int
+    /// Whether keys move this table's selection; an unfocused table shows its selection dimmed
+    /// (still marked with `▶`).
+    public var isFocused: Bool
 
     public init(
         columns: [TableColumn],
@@ -21,7 +24,8 @@ public struct Table<Rows: TableRowSource>: Widget {
         sort: TableSort? = nil,
         emptyText: String = "Nothing to show",
         showsHeader: Bool = true,
-        spacing: Int = 1
+        spacing: Int = 1,
+        isFocused: Bool = true
     ) {
         self.columns = columns
         self.rows = rows
@@ -30,6 +34,7 @@ public struct Table<Rows: TableRowSource>: Widget {
         self.emptyText = emptyText
         self.showsHeader = showsHeader
         self.spacing = spacing
+        self.isFocused = isFocused
     }
 
     /// The number of rows a table drawn into `area` shows, for paging the `TableState`.
@@ -61,7 +66,7 @@ public struct Table<Rows: TableRowSource>: Widget {
         for index in state.visibleRange(rowCount: count, visibleRows: visible) {
             let line = body.row(index - state.offset)
             let isSelected = index == state.selection
-            let rowStyle = isSelected ? Style(.selected) : Style.text
+            let rowStyle = isSelected ? Style(.selected, isFocused ? [] : [.dim]) : Style.text
             if isSelected {
                 frame.fill(line, style: rowStyle)
                 frame.put(glyphs.selectionMarker, in: gutter.intersection(line), style: rowStyle.adding(.bold))
