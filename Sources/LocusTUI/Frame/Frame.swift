@@ -17,11 +17,21 @@ public struct Frame: Hashable, Sendable {
         self.width = max(0, width)
         self.height = max(0, height)
         self.lineDrawing = lineDrawing
-        self.cells = Array(repeating: fill, count: self.width * self.height)
+        // Only a one-column character can fill every column.
+        var cell = Cell.blank(fill.style)
+        if let character = fill.text.first, character.terminalWidth == 1 {
+            cell.text = character.terminalSafe
+        }
+        self.cells = Array(repeating: cell, count: self.width * self.height)
     }
 
     public init(size: Size, lineDrawing: LineDrawing = .unicode) {
         self.init(width: size.width, height: size.height, lineDrawing: lineDrawing)
+    }
+
+    /// A blank frame of `size` drawn with the context's line characters.
+    public init(size: Size, context: RenderContext) {
+        self.init(width: size.width, height: size.height, lineDrawing: context.lineDrawing)
     }
 
     public var size: Size { Size(width: width, height: height) }
