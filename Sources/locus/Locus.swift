@@ -17,6 +17,9 @@ struct Locus: AsyncParsableCommand {
         subcommands: [
             DashboardCommand.self,
             ThemesCommand.self,
+            LabCommand.self,
+            SnapshotCommand.self,
+            CheckCommand.self,
                 // Further subcommands are listed here, in the order `locus --help` shows them:
                 // LigCommand.self, MapServerCommand.self, and the lab, snapshot and check commands.
         ],
