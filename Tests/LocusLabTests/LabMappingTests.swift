@@ -159,3 +159,35 @@ import Testing
         _ = await task.result
     }
 }
+
+@Suite struct LabChurnTests {
+    @Test func aFlapEndsAtTheSiteItStartedFromAndEveryKindOfActionRuns() async throws {
+        try await withLab(workloads: 20, sites: 3, seed: 21) { lab in
+            var kinds: Set<String> = []
+            var flapped: String?
+            for _ in 0..<400 where kinds.count < 3 || flapped == nil {
+                switch try await lab.churn.performNext() {
+                case .move(let move):
+                    kinds.insert(move.updatesInventory ? "move" : "unknown-move")
+                case .flap(let moves):
+                    kinds.insert("flap")
+                    flapped = moves.first?.workload
+                    #expect(moves.first?.from == moves.last?.to)
+                case .stall:
+                    kinds.insert("stall")
+                case nil:
+                    break
+                }
+            }
+            #expect(kinds.isSuperset(of: ["move", "flap"]))
+            let name = try #require(flapped)
+            let workload = try #require(lab.world.workload(named: name))
+            let placement = try #require(await lab.churn.placements[name])
+            let site = try #require(lab.world.site(named: placement.mapped))
+            try await withResolver(for: lab) { resolver in
+                let answer = try await resolver.resolve(workload.eidPrefix)
+                #expect(locators(answer) == site.rlocs.map(\.description))
+            }
+        }
+    }
+}
