@@ -136,7 +136,10 @@ public struct DNSUpdate: Hashable, Sendable {
             switch (record.recordClass, record.type, record.data) {
             case (.any, .any, .empty): operations.append(.deleteName(record.name))
             case (.any, _, .empty): operations.append(.deleteRRset(record.name, record.type))
-            case (.none, _, _) where record.data != .empty: operations.append(.deleteRecord(record))
+            case (.none, _, _) where record.data != .empty:
+                var target = record
+                target.recordClass = .internet
+                operations.append(.deleteRecord(target))
             case (.internet, _, _) where record.data != .empty: operations.append(.add(record))
             default: return nil
             }
