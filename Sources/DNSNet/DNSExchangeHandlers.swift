@@ -57,24 +57,24 @@ final class DNSExchangeHandler: ChannelDuplexHandler {
         self.promise = promise
     }
 
-    func handlerAdded(context: ChannelHandlerContext) {
-        let loopBoundContext = NIOLoopBound(context, eventLoop: context.eventLoop)
-        timeoutTask = context.eventLoop.assumeIsolated().scheduleTask(in: timeout) { [self] in
-            if let received = mismatchedID {
-                fail(.idMismatch(received: received), context: loopBoundContext.value)
-            } else {
-                fail(.timeout, context: loopBoundContext.value)
-            }
-        }
-    }
-
     func handlerRemoved(context: ChannelHandlerContext) {
         timeoutTask?.cancel()
         promise.fail(ExchangeFailure.closed)
     }
 
+    /// The clock starts with the write, so a slow socket setup under load does not eat into the wait.
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
         sentAt = .now()
+        if timeoutTask == nil {
+            let loopBoundContext = NIOLoopBound(context, eventLoop: context.eventLoop)
+            timeoutTask = context.eventLoop.assumeIsolated().scheduleTask(in: timeout) { [self] in
+                if let received = mismatchedID {
+                    fail(.idMismatch(received: received), context: loopBoundContext.value)
+                } else {
+                    fail(.timeout, context: loopBoundContext.value)
+                }
+            }
+        }
         context.write(data, promise: promise)
     }
 

@@ -40,17 +40,26 @@ struct BINDServer {
             Issue.record(Comment(rawValue: message))
             throw BINDError.notInstalled
         }
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("locus-bind-\(UUID().uuidString)")
-        let port = try freeLoopbackPort()
-        let output = try run(
-            repositoryRoot.appendingPathComponent("scripts/start-bind").path,
-            [directory.path, String(port), keyName.description, Base64.encode(secret)]
-        )
-        guard output.status == 0, let pid = pid_t(output.stdout.trimmingCharacters(in: .whitespacesAndNewlines)) else {
-            Issue.record("scripts/start-bind failed (\(output.status)): \(output.stdout) \(output.stderr)")
-            throw BINDError.startFailed
+        // Another process can take the probed port before named binds it; named then exits, and a new
+        // port is tried.
+        var lastOutput = ""
+        for _ in 0..<5 {
+            let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+                "locus-bind-\(UUID().uuidString)"
+            )
+            let port = try freeLoopbackPort()
+            let output = try run(
+                repositoryRoot.appendingPathComponent("scripts/start-bind").path,
+                [directory.path, String(port), keyName.description, Base64.encode(secret)]
+            )
+            if output.status == 0, let pid = pid_t(output.stdout.trimmingCharacters(in: .whitespacesAndNewlines)) {
+                return BINDServer(directory: directory, port: port, pid: pid)
+            }
+            lastOutput = "status \(output.status): \(output.stdout) \(output.stderr)"
+            try? FileManager.default.removeItem(at: directory)
         }
-        return BINDServer(directory: directory, port: port, pid: pid)
+        Issue.record("scripts/start-bind failed five times; last \(lastOutput)")
+        throw BINDError.startFailed
     }
 
     /// Stops named and waits (with a deadline) until it is gone, then removes its directory.
@@ -75,7 +84,10 @@ struct BINDServer {
     ///
     /// Output goes through files, not pipes: a pipe's write end can leak into a child spawned at the same
     /// time by another test (named among them), and would then never reach end of file.
-    static func run(_ executable: String, _ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
+    static func run(
+        _ executable: String,
+        _ arguments: [String]
+    ) throws -> (status: Int32, stdout: String, stderr: String) {
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("locus-run-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: scratch) }
@@ -113,12 +125,15 @@ enum BINDError: Error {
     case spawnFailed(String, Int32)
 }
 
-/// A port free for both UDP and TCP on 127.0.0.1 at the time of asking.
+/// A port free for both UDP and TCP on 127.0.0.1 at the time of asking, below the ephemeral range
+/// (32768 and up on Linux) that client sockets draw from, so fewer of them can take it meanwhile.
 func freeLoopbackPort() throws -> Int {
-    for _ in 0..<20 {
-        let udp = try DatagramBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-            .bind(host: "127.0.0.1", port: 0).wait()
-        let port = udp.localAddress!.port!
+    for _ in 0..<50 {
+        let port = Int.random(in: 20_000..<32_000)
+        guard
+            let udp = try? DatagramBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+                .bind(host: "127.0.0.1", port: port).wait()
+        else { continue }
         let tcp = try? ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .bind(host: "127.0.0.1", port: port).wait()
         try udp.close().wait()
