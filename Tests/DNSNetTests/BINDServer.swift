@@ -72,11 +72,19 @@ struct BINDServer {
     }
 
     /// `dig +short` against this server, with the real binary.
-    func dig(_ name: String, _ type: String) throws -> [String] {
-        let output = try BINDServer.run(
-            BINDServer.tool("dig")!,
-            ["+short", "+norecurse", "+time=2", "+tries=2", "-p", String(port), "@127.0.0.1", name, type]
-        )
+    func dig(_ name: String, _ type: String) async throws -> [String] {
+        try await BINDServer.dig(port: port, name, type)
+    }
+
+    /// `dig +short` against any server on 127.0.0.1, run on a dispatch thread: blocking a thread of the
+    /// concurrency pool could starve a responder that answers on that pool.
+    static func dig(port: Int, _ name: String, _ type: String) async throws -> [String] {
+        let arguments = ["+short", "+norecurse", "+time=2", "+tries=2", "-p", String(port), "@127.0.0.1", name, type]
+        let output = try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global().async {
+                continuation.resume(with: Result { try run(tool("dig")!, arguments) })
+            }
+        }
         return output.stdout.split(separator: "\n").map(String.init)
     }
 
