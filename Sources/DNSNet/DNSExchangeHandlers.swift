@@ -80,7 +80,11 @@ final class DNSExchangeHandler: ChannelDuplexHandler {
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let buffer = unwrapInboundIn(data)
-        guard let id = buffer.getInteger(at: buffer.readerIndex, as: UInt16.self) else { return }
+        // A datagram without the QR bit is not an answer, whatever its ID; drop it like a runt.
+        guard let id = buffer.getInteger(at: buffer.readerIndex, as: UInt16.self),
+            let flags = buffer.getInteger(at: buffer.readerIndex + 2, as: UInt16.self),
+            flags & 0x8000 != 0
+        else { return }
         guard id == expectedID else {
             mismatchedID = id
             return

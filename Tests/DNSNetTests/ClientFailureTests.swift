@@ -4,18 +4,43 @@ import NIOCore
 import NIOPosix
 import Testing
 
-/// Answers every datagram with the same bytes but the ID plus one, as a spoofer guessing IDs would.
-private final class WrongIDEchoHandler: ChannelInboundHandler {
+/// Sends every datagram back with its ID shifted by `idDelta` and the QR bit set or not: a spoofer
+/// guessing IDs (delta 1, QR set) or a plain echo (delta 0, QR clear), neither a real answer.
+private final class EchoHandler: ChannelInboundHandler {
     typealias InboundIn = AddressedEnvelope<ByteBuffer>
     typealias OutboundOut = AddressedEnvelope<ByteBuffer>
 
+    private let idDelta: UInt16
+    private let setsResponseBit: Bool
+
+    init(idDelta: UInt16, setsResponseBit: Bool) {
+        self.idDelta = idDelta
+        self.setsResponseBit = setsResponseBit
+    }
+
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         var envelope = unwrapInboundIn(data)
-        if let id = envelope.data.getInteger(at: envelope.data.readerIndex, as: UInt16.self) {
-            envelope.data.setInteger(id &+ 1, at: envelope.data.readerIndex)
+        let start = envelope.data.readerIndex
+        if let id = envelope.data.getInteger(at: start, as: UInt16.self),
+            let flags = envelope.data.getInteger(at: start + 2, as: UInt16.self)
+        {
+            envelope.data.setInteger(id &+ idDelta, at: start)
+            envelope.data.setInteger(setsResponseBit ? flags | 0x8000 : flags & 0x7FFF, at: start + 2)
         }
         context.writeAndFlush(wrapOutboundOut(envelope), promise: nil)
     }
+}
+
+private func echoServer(idDelta: UInt16, setsResponseBit: Bool) async throws -> any Channel {
+    try await DatagramBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+        .channelInitializer { channel in
+            channel.eventLoop.makeCompletedFuture {
+                try channel.pipeline.syncOperations.addHandler(
+                    EchoHandler(idDelta: idDelta, setsResponseBit: setsResponseBit)
+                )
+            }
+        }
+        .bind(host: "127.0.0.1", port: 0).get()
 }
 
 @Suite("Client failures against local sockets")
@@ -36,13 +61,7 @@ struct ClientFailureTests {
     }
 
     @Test func answersWithAnotherIDAreIgnoredAndReported() async throws {
-        let spoofer = try await DatagramBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-            .channelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(WrongIDEchoHandler())
-                }
-            }
-            .bind(host: "127.0.0.1", port: 0).get()
+        let spoofer = try await echoServer(idDelta: 1, setsResponseBit: true)
         let server = DNSServerAddress(host: "127.0.0.1", port: spoofer.localAddress!.port!)
         let client = DNSClient(
             server: server,
@@ -54,6 +73,19 @@ struct ClientFailureTests {
             try await client.send(query)
         }
         try await spoofer.close()
+    }
+
+    @Test func anEchoedQueryIsNotAnAnswer() async throws {
+        let echo = try await echoServer(idDelta: 0, setsResponseBit: false)
+        let server = DNSServerAddress(host: "127.0.0.1", port: echo.localAddress!.port!)
+        let client = DNSClient(
+            server: server,
+            configuration: DNSClientConfiguration(timeout: .milliseconds(300), attempts: 1)
+        )
+        await #expect(throws: DNSClientError.timeout(server: server, attempts: 1)) {
+            try await client.query("lab.test", type: .soa)
+        }
+        try await echo.close()
     }
 
     @Test func serverAddressMustBeAnIPLiteral() async {
