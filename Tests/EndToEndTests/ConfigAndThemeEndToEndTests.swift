@@ -36,6 +36,22 @@ struct ConfigAndThemeEndToEndTests {
         let screen = try harness.tmux.waitFor(text: "[1 Workloads]")
         #expect(screen.hasPrefix("+ Locus"))
         #expect(!screen.contains("─"))
+        // No colour: attributes only (38/48 would set a foreground or background colour).
+        let styled = try harness.tmux.screen(escapes: true)
+        #expect(!styled.contains("[38;"))
+        #expect(!styled.contains("[48;"))
+        #expect(!styled.contains(";38;"))
+        #expect(styled.contains("\u{1B}[1m") || styled.contains("\u{1B}[7m"))
+        try harness.tmux.press("q")
+        #expect(try harness.exitStatus() == 0)
+    }
+
+    @Test func coloursByDefault() throws {
+        let harness = try Harness()
+        try harness.startLocus()
+        try harness.tmux.waitFor(text: "[1 Workloads]")
+        let styled = try harness.tmux.screen(escapes: true)
+        #expect(styled.contains("38;5;"), "\(styled.prefix(400).debugDescription)")
         try harness.tmux.press("q")
         #expect(try harness.exitStatus() == 0)
     }
@@ -85,19 +101,11 @@ struct ConfigAndThemeEndToEndTests {
         home: String,
         configHome: String? = nil
     ) throws -> (status: Int32, stdout: String, stderr: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: LocusBinary.path)
-        process.arguments = arguments
-        process.environment = ["HOME": home, "XDG_CONFIG_HOME": configHome ?? home + "/config"]
-        process.standardInput = FileHandle.nullDevice
-        let output = Pipe()
-        let errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
-        let out = output.fileHandleForReading.readDataToEndOfFile()
-        let err = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: out, as: UTF8.self), String(decoding: err, as: UTF8.self))
+        let result = try Subprocess.run(
+            LocusBinary.path,
+            arguments,
+            environment: ["HOME": home, "XDG_CONFIG_HOME": configHome ?? home + "/config"]
+        )
+        return (result.status, result.stdout, result.stderr)
     }
 }
