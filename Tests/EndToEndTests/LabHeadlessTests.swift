@@ -188,7 +188,7 @@ final class LabSubprocess {
         stderrFile = scratch.file("\(name).err")
         guard FileManager.default.createFile(atPath: stdoutFile, contents: nil),
             FileManager.default.createFile(atPath: stderrFile, contents: nil)
-        else { throw SubprocessError(message: "cannot create output files in \(scratch.path)") }
+        else { throw LabSubprocessError(message: "cannot create output files in \(scratch.path)") }
         process.executableURL = URL(fileURLWithPath: LocusBinary.path)
         process.arguments = arguments
         var environment = ProcessInfo.processInfo.environment
@@ -212,7 +212,7 @@ final class LabSubprocess {
             guard process.isRunning else { break }
             try await Task.sleep(for: .milliseconds(50))
         }
-        throw SubprocessError(message: "no first line on stdout; stderr: \(stderr)")
+        throw LabSubprocessError(message: "no first line on stdout; stderr: \(stderr)")
     }
 
     func terminate() {
@@ -228,7 +228,7 @@ final class LabSubprocess {
         while process.isRunning {
             guard ContinuousClock.now < end else {
                 kill()
-                throw SubprocessError(message: "still running after \(deadline); stderr: \(stderr)")
+                throw LabSubprocessError(message: "still running after \(deadline); stderr: \(stderr)")
             }
             try await Task.sleep(for: .milliseconds(50))
         }
@@ -246,7 +246,7 @@ final class LabSubprocess {
     }
 }
 
-struct SubprocessError: Error, CustomStringConvertible {
+struct LabSubprocessError: Error, CustomStringConvertible {
     var message: String
     var description: String { message }
 }
