@@ -105,7 +105,13 @@ let package = Package(
             dependencies: ["LocusEngine", "LocusLab", "LocusCore", "LocusStore", "LISP", "LISPNet"]
         ),
         .testTarget(name: "LocusTUITests", dependencies: ["LocusTUI", "LocusCore"]),
-        .testTarget(name: "LocusLabTests", dependencies: ["LocusLab", "LocusCore", "LISP", "LISPNet"]),
+        .testTarget(
+            name: "LocusLabTests",
+            dependencies: [
+                "LocusLab", "LocusCore", "LISP", "LISPNet",
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]
+        ),
         .testTarget(name: "EndToEndTests", dependencies: ["LocusCore"]),
     ],
     swiftLanguageModes: [.v6]
