@@ -61,6 +61,18 @@ import Testing
         #expect(FileManager.default.fileExists(atPath: configFile))
     }
 
+    @Test func withoutDirTheTemporaryLabDirectoryIsRemovedOnSIGINT() async throws {
+        let scratch = try ScratchDirectory()
+        let lab = try LabSubprocess(arguments: ["lab", "--headless", "--workloads", "5"], scratch: scratch)
+        defer { lab.kill() }
+        let configFile = try await lab.firstLine(within: .seconds(60))
+        let directory = (configFile as NSString).deletingLastPathComponent
+        #expect(FileManager.default.fileExists(atPath: configFile))
+        lab.interrupt()
+        #expect(try await lab.exitStatus(within: .seconds(30)) == 0)
+        #expect(!FileManager.default.fileExists(atPath: directory))
+    }
+
     @Test func aMoveBetweenTwoSnapshotsIsDetected() async throws {
         let scratch = try ScratchDirectory()
         let lab = try LabSubprocess(
@@ -217,6 +229,10 @@ final class LabSubprocess {
 
     func terminate() {
         if process.isRunning { process.terminate() }
+    }
+
+    func interrupt() {
+        if process.isRunning { process.interrupt() }
     }
 
     func kill() {
