@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 @main
 struct Locus: AsyncParsableCommand {
@@ -20,11 +21,30 @@ struct Locus: AsyncParsableCommand {
             LabCommand.self,
             SnapshotCommand.self,
             CheckCommand.self,
-                // Further subcommands are listed here, in the order `locus --help` shows them:
-                // LigCommand.self, MapServerCommand.self, and the lab, snapshot and check commands.
+            ConfigCommand.self,
+            LigCommand.self,
+            MapServerCommand.self,
         ],
         defaultSubcommand: DashboardCommand.self
     )
+
+    /// Bad usage exits 2, as scripts reading Locus's exit codes expect, rather than the parser's 64.
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            if exitCode(for: error) == .validationFailure {
+                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+                Foundation.exit(2)
+            }
+            exit(withError: error)
+        }
+    }
 }
 
 enum LocusVersion {
