@@ -29,6 +29,10 @@ public actor LibvirtInventorySource: InventorySource {
     /// The open `virConnectPtr`; owned by this actor and closed only by it.
     private var connection: OpaquePointer?
 
+    /// - Parameters:
+    ///   - uri: `qemu:///system`, `qemu+ssh://host/system`, `test:///ABSOLUTE/PATH/node.xml`, …
+    ///   - site: the `[[site]]` every domain of the connection is in.
+    ///   - libraryName: the library `dlopen` loads (another name simulates a host without libvirt).
     public init(
         name: String,
         uri: String,

@@ -62,7 +62,9 @@ enum XMLTree {
         // Where libxml2 recovers, `parse()` may still return true: the first reported error counts.
         let succeeded = parser.parse()
         if let failure = builder.failure {
-            return .failure(XMLSyntaxError(element: failure.element, line: failure.line, reason: Self.reason(failure.code)))
+            return .failure(
+                XMLSyntaxError(element: failure.element, line: failure.line, reason: Self.reason(failure.code))
+            )
         }
         guard succeeded, parser.parserError == nil, let root = builder.root else {
             let code = (parser.parserError as NSError?)?.code ?? 0
