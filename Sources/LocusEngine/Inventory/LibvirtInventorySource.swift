@@ -20,6 +20,11 @@ public actor LibvirtInventorySource: InventorySource {
         case readWrite
     }
 
+    /// libvirt calls block (a remote host that does not answer for as long as its timeouts):
+    /// they run on a thread of their own, never on the cooperative pool.
+    private nonisolated let executor: BlockingCallExecutor
+    public nonisolated var unownedExecutor: UnownedSerialExecutor { executor.asUnownedSerialExecutor() }
+
     public nonisolated let name: String
     public nonisolated let uri: String
     public nonisolated let site: String
@@ -40,6 +45,7 @@ public actor LibvirtInventorySource: InventorySource {
         access: Access = .readOnly,
         libraryName: String = "libvirt.so.0"
     ) {
+        self.executor = BlockingCallExecutor(name: "libvirt \(name)")
         self.name = name
         self.uri = uri
         self.site = site
