@@ -26,7 +26,8 @@ extension Engine {
         let checkedAt = clock.now()
         var observations: [Observation]
         do {
-            let workloads = try await source.load()
+            let reading = try await source.read()
+            let workloads = reading.workloads
             let health = SourceHealth(
                 name: source.name,
                 kind: .inventory,
@@ -36,6 +37,14 @@ extension Engine {
             )
             observations = [.source(health), .inventoryLoaded(source: source.name, workloads: workloads)]
             logger.info("inventory read", metadata: ["source": "\(source.name)", "workloads": "\(workloads.count)"])
+            if !reading.problems.isEmpty {
+                // The usable records are taken; the rest are reported like a broken inventory file.
+                observations.append(.inventoryInvalid(source: source.name, errors: reading.problems))
+                logger.warning(
+                    "inventory records set aside",
+                    metadata: ["source": "\(source.name)", "problems": "\(reading.problems.count)"]
+                )
+            }
         } catch {
             switch error {
             case .invalid(let errors):

@@ -46,8 +46,8 @@ public actor Engine {
     private var watchedTargets: [String: WatchTarget] = [:]
 
     /// - Parameters:
-    ///   - inventorySources: nil for the ones `config` declares (kind `file`; other kinds are not
-    ///     read yet and are reported as down sources).
+    ///   - inventorySources: nil for the ones `config` declares (files, OVF directories, libvirt
+    ///     connections); where they describe the same workload, the first declared one's fields win.
     public init(
         config: LocusConfig,
         store: any HistoryStore,
@@ -67,7 +67,7 @@ public actor Engine {
         let references = InventoryReferences(config: config)
         self.inventorySources =
             inventorySources
-            ?? config.inventories.compactMap { FileInventorySource(config: $0, references: references) }
+            ?? config.inventories.compactMap { Self.inventorySource(for: $0, references: references) }
         self.watches = config.mappings.map { mapping in
             MappingWatch(
                 config: mapping,
@@ -81,7 +81,8 @@ public actor Engine {
         self.registrationPollers = config.mappings.compactMap { mapping in
             RegistrationPoller(mapping: mapping, tuning: tuning, eventLoopGroup: eventLoopGroup)
         }
-        let world = World(name: config.name, sites: config.sites, recentEventLimit: tuning.recentEventLimit)
+        var world = World(name: config.name, sites: config.sites, recentEventLimit: tuning.recentEventLimit)
+        world.inventoryOrder = config.inventories.map(\.name)
         self.world = world
         self.latest = world.snapshot(version: 0, takenAt: clock.now())
         self.wake = AsyncStream.makeStream(bufferingPolicy: .bufferingNewest(1))
@@ -286,6 +287,15 @@ public actor Engine {
         statistics.batchesApplied += observations.isEmpty ? 0 : 1
         let now = clock.now()
         let update = correlator.ingest(observations, into: &world, now: now)
+        for (name, readdress) in update.change.readdressed.sorted(by: { $0.key < $1.key }) {
+            logger.notice(
+                "workload re-addressed",
+                metadata: [
+                    "workload": "\(name)", "from": "\(readdress.from)", "to": "\(readdress.to)",
+                    "source": "\(readdress.source)",
+                ]
+            )
+        }
         var batch = HistoryBatch(update)
         var changed = !update.change.isEmpty || !update.alertTransitions.isEmpty
         if reevaluationRequested {

@@ -27,6 +27,9 @@ public struct InventoryWorkload: Sendable, Hashable {
     public var tags: [String]
     public var dependencies: [DependencySpec]
     public var line: Int
+    /// What the source knows beyond the declaration, for the detail pane: a libvirt domain's
+    /// `state` and `address_source` (lease, agent, arp), an OVF system's `os`, `cpus`, `memory`.
+    public var attributes: [String: String]
 
     public static let maximumIID: UInt32 = 16_777_215
 
@@ -41,7 +44,8 @@ public struct InventoryWorkload: Sendable, Hashable {
         owner: String? = nil,
         tags: [String] = [],
         dependencies: [DependencySpec] = [],
-        line: Int = 0
+        line: Int = 0,
+        attributes: [String: String] = [:]
     ) {
         self.name = name
         self.eid = eid
@@ -54,6 +58,7 @@ public struct InventoryWorkload: Sendable, Hashable {
         self.tags = tags
         self.dependencies = dependencies
         self.line = line
+        self.attributes = attributes
     }
 }
 

@@ -48,6 +48,19 @@ extension Correlator {
             }
         }
 
+        let conflict = workload.conflictingAddresses
+        if !conflict.isEmpty {
+            let said = conflict.map { "\($0.source) says \($0.value)" }.joined(separator: ", ")
+            findings.append(
+                Finding(
+                    kind: .inventoryConflict,
+                    severity: .warning,
+                    message: "\(name): inventories disagree on its address (\(said)); \(spec.address) from"
+                        + " \(conflict[0].source) is watched, correct the source that is wrong"
+                )
+            )
+        }
+
         let windowStart = now.addingTimeInterval(-policy.flappingWindow.seconds)
         workload.recentMoves.removeAll { $0 <= windowStart }
         if workload.recentMoves.count > policy.flappingMoves {

@@ -24,10 +24,12 @@ public enum AlertKind: String, Sendable, Hashable, Codable, CaseIterable {
     case sourceDown = "source-down"
     case flapping
     case inventoryInvalid = "inventory-invalid"
+    /// Two inventory sources describe the same workload with different addresses.
+    case inventoryConflict = "inventory-conflict"
 
     /// Kinds whose subject is a workload; the others are about a source.
     public static let workloadKinds: [AlertKind] = [
-        .mappingMissing, .locatorMismatch, .locatorDown, .registrationStale, .flapping,
+        .mappingMissing, .locatorMismatch, .locatorDown, .registrationStale, .flapping, .inventoryConflict,
     ]
     public static let sourceKinds: [AlertKind] = [.sourceDown, .inventoryInvalid]
 }

@@ -26,21 +26,26 @@ public struct WorldChange: Sendable, Hashable {
     public var events: [Event]
     /// Last registered mappings whose site or locators changed, for the store.
     public var changedMappings: [String: LastKnownMapping]
+    /// Workloads whose declared address changed (a re-IP), by name.
+    public var readdressed: [String: AddressChange]
 
     public init(
         touchedWorkloads: Set<String> = [],
         touchedSources: Set<String> = [],
         events: [Event] = [],
-        changedMappings: [String: LastKnownMapping] = [:]
+        changedMappings: [String: LastKnownMapping] = [:],
+        readdressed: [String: AddressChange] = [:]
     ) {
         self.touchedWorkloads = touchedWorkloads
         self.touchedSources = touchedSources
         self.events = events
         self.changedMappings = changedMappings
+        self.readdressed = readdressed
     }
 
     public var isEmpty: Bool {
         touchedWorkloads.isEmpty && touchedSources.isEmpty && events.isEmpty && changedMappings.isEmpty
+            && readdressed.isEmpty
     }
 
     public mutating func merge(_ other: WorldChange) {
@@ -48,5 +53,21 @@ public struct WorldChange: Sendable, Hashable {
         touchedSources.formUnion(other.touchedSources)
         events.append(contentsOf: other.events)
         changedMappings.merge(other.changedMappings) { _, new in new }
+        readdressed.merge(other.readdressed) { old, new in AddressChange(from: old.from, to: new.to, source: new.source)
+        }
+    }
+}
+
+/// A workload's declared address changing, as an inventory read reported it.
+public struct AddressChange: Sendable, Hashable {
+    public var from: IPAddress
+    public var to: IPAddress
+    /// The inventory source whose read brought the new address.
+    public var source: String
+
+    public init(from: IPAddress, to: IPAddress, source: String) {
+        self.from = from
+        self.to = to
+        self.source = source
     }
 }

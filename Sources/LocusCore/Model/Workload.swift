@@ -11,6 +11,9 @@ public struct Workload: Sendable, Hashable, Identifiable {
     public internal(set) var dependencies: [DependencyStatus]
     /// Names of the inventory sources that declare it, sorted.
     public internal(set) var sources: [String]
+    /// For each field (`name`, `eid`, `iid`, `site`, `address`, `mac`, `host`, `owner`, `tags`,
+    /// `dependencies`, and each attribute key), every source that gives it, the one `spec` uses first.
+    public internal(set) var provenance: [String: [FieldOrigin]]
     /// When its mapped site last changed.
     public internal(set) var lastMovedAt: Date?
     /// The last registered mapping seen by this or an earlier process; moves are detected against it.
@@ -34,6 +37,7 @@ public struct Workload: Sendable, Hashable, Identifiable {
         self.mapping = mapping
         self.dependencies = dependencies
         self.sources = sources
+        self.provenance = [:]
         self.lastMovedAt = lastMovedAt
         self.lastKnownMapping = lastKnownMapping
         self.registration = registration

@@ -132,52 +132,6 @@ extension World {
         }
         return change
     }
-
-    private mutating func applyInventory(_ declared: [InventoryWorkload], from source: String) -> WorldChange {
-        var change = WorldChange()
-        if inventoryErrors.removeValue(forKey: source) != nil {
-            change.touchedSources.insert(source)
-        }
-        var seen = Set<String>()
-        seen.reserveCapacity(declared.count)
-        for spec in declared {
-            seen.insert(spec.name)
-            if var workload = workloads[spec.name] {
-                var changed = false
-                if !workload.spec.declaresSame(as: spec) {
-                    changed = true
-                }
-                // Keep the line numbers current for messages even when nothing else changed.
-                workload.spec = spec
-                if !workload.sources.contains(source) {
-                    workload.sources.append(source)
-                    workload.sources.sort()
-                    changed = true
-                }
-                workloads[spec.name] = workload
-                if changed {
-                    change.touchedWorkloads.insert(spec.name)
-                }
-            } else {
-                workloads[spec.name] = Workload(
-                    spec: spec,
-                    sources: [source],
-                    lastKnownMapping: storedMappings[spec.name]
-                )
-                change.touchedWorkloads.insert(spec.name)
-            }
-        }
-        for (name, workload) in workloads where !seen.contains(name) && workload.sources.contains(source) {
-            let remaining = workload.sources.filter { $0 != source }
-            if remaining.isEmpty {
-                workloads[name] = nil
-            } else {
-                workloads[name]?.sources = remaining
-            }
-            change.touchedWorkloads.insert(name)
-        }
-        return change
-    }
 }
 
 extension Mapping {

@@ -14,6 +14,9 @@ public struct World: Sendable {
     public internal(set) var alerts: ShardedDictionary<AlertID, Alert>
     /// The errors of each inventory source whose last read failed.
     public internal(set) var inventoryErrors: [String: [ConfigError]]
+    /// Inventory source names, most trusted first (the configuration's order): where sources give
+    /// different values for a workload's field, the first one's wins. Unlisted sources come last.
+    public var inventoryOrder: [String]
     /// Newest first, at most `recentEventLimit`.
     public internal(set) var recentEvents: [Event]
     public var recentEventLimit: Int
@@ -25,6 +28,8 @@ public struct World: Sendable {
     var reevaluationDeadlines: [String: Date]
     /// Mappings of earlier processes for workloads the inventory has not declared yet.
     var storedMappings: [String: LastKnownMapping]
+    /// Each inventory source's last good read, merged into `workloads`.
+    var inventoryReads: [String: InventoryRead]
     var siteOfRLOC: [IPAddress: String]
 
     public init(name: String, sites: [SiteConfig], recentEventLimit: Int = 200) {
@@ -34,6 +39,8 @@ public struct World: Sendable {
         self.sources = [:]
         self.alerts = [:]
         self.inventoryErrors = [:]
+        self.inventoryOrder = []
+        self.inventoryReads = [:]
         self.recentEvents = []
         self.recentEventLimit = recentEventLimit
         self.acknowledgements = [:]

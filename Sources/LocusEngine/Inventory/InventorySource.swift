@@ -1,6 +1,6 @@
 import LocusCore
 
-/// A source of workloads: an inventory file today, OVF descriptors and libvirt later.
+/// A source of workloads: an inventory file, a directory of OVF descriptors, a libvirt connection.
 ///
 /// The engine polls each source every `poll_interval`: `hasChanged()` must be cheap, `load()` reads
 /// everything. A source that cannot be parsed reports every problem as `FILE:LINE: message`; the
@@ -14,6 +14,10 @@ public protocol InventorySource: Sendable {
 
     /// Reads the complete list of workloads.
     func load() async throws(InventoryLoadError) -> [InventoryWorkload]
+
+    /// Reads the complete list, keeping the usable records when some are not; the engine calls
+    /// this one. By default `load()`, all or nothing.
+    func read() async throws(InventoryLoadError) -> InventoryReading
 }
 
 /// Why an inventory source gave no workloads.
@@ -30,5 +34,24 @@ public enum InventoryLoadError: Error, Sendable, Hashable, CustomStringConvertib
         case .unreadable(let source, let reason):
             "\(source): \(reason)"
         }
+    }
+}
+
+/// A complete read that may have set some records aside: the workloads found, and a `FILE: message`
+/// for each record (descriptor, domain) that could not be used.
+public struct InventoryReading: Sendable, Hashable {
+    public var workloads: [InventoryWorkload]
+    public var problems: [ConfigError]
+
+    public init(workloads: [InventoryWorkload], problems: [ConfigError] = []) {
+        self.workloads = workloads
+        self.problems = problems
+    }
+}
+
+extension InventorySource {
+    /// All or nothing: `load()`'s workloads without problems.
+    public func read() async throws(InventoryLoadError) -> InventoryReading {
+        InventoryReading(workloads: try await load())
     }
 }
