@@ -54,6 +54,7 @@ let package = Package(
                 "LISPNet",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -84,7 +85,10 @@ let package = Package(
         .testTarget(name: "LISPNetTests", dependencies: ["LISP", "LISPNet", "LocusCore"]),
         .testTarget(name: "LocusCoreTests", dependencies: ["LocusCore"]),
         .testTarget(name: "LocusStoreTests", dependencies: ["LocusStore", "LocusCore"]),
-        .testTarget(name: "LocusEngineTests", dependencies: ["LocusEngine", "LocusLab", "LocusCore", "LocusStore"]),
+        .testTarget(
+            name: "LocusEngineTests",
+            dependencies: ["LocusEngine", "LocusLab", "LocusCore", "LocusStore", "LISP", "LISPNet"]
+        ),
         .testTarget(name: "LocusTUITests", dependencies: ["LocusTUI", "LocusCore"]),
         .testTarget(name: "EndToEndTests", dependencies: ["LocusCore"]),
     ],

@@ -1,3 +1,5 @@
+import ArgumentParser
+import GRDB
 import LISP
 import LISPNet
 import LocusCore
@@ -5,6 +7,5 @@ import LocusEngine
 import LocusLab
 import LocusStore
 import LocusTUI
-import ArgumentParser
-import GRDB
+
 print("locus")

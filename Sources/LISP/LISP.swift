@@ -1,1 +1,0 @@
-// LISP module.

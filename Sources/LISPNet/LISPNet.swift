@@ -1,1 +1,0 @@
-// LISPNet module.

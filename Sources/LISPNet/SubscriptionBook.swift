@@ -1,0 +1,147 @@
+import Foundation
+import LISP
+import NIOCore
+
+/// RFC 9437 subscribers and the publications they have not acknowledged yet.
+///
+/// Pure bookkeeping: it says what to send and when; the map-server sends it.
+struct SubscriptionBook: Sendable {
+    struct Key: Hashable, Sendable {
+        /// The xTR-ID identifies a subscriber across address changes; without one, its address does.
+        var subscriber: String
+        var prefix: EIDPrefix
+    }
+
+    struct Subscriber: Sendable {
+        var prefix: EIDPrefix
+        var destination: SocketAddress
+        var xtrIdentity: XTRIdentity?
+        /// The nonce of the last publication (the subscribe's nonce for the first Map-Notify).
+        var nonce: UInt64
+        var pending: Pending?
+    }
+
+    /// An unacknowledged Map-Notify and when to send it again.
+    struct Pending: Sendable {
+        var nonce: UInt64
+        var notify: MapNotify
+        /// Retransmissions done so far.
+        var retransmits: Int
+        var nextSendAt: Date
+    }
+
+    /// A Map-Notify to send now.
+    struct Delivery: Sendable {
+        var notify: MapNotify
+        var destination: SocketAddress
+    }
+
+    private(set) var subscribers: [Key: Subscriber] = [:]
+    /// Pending nonce → subscriber, to match a Map-Notify-Ack.
+    private var pendingByNonce: [UInt64: Key] = [:]
+    let retransmitIntervals: [TimeInterval]
+
+    init(retransmitIntervals: [Duration]) {
+        self.retransmitIntervals = retransmitIntervals.map(\.timeInterval)
+    }
+
+    var count: Int { subscribers.count }
+
+    var unacknowledged: Int { pendingByNonce.count }
+
+    /// Records a subscription and returns the Map-Notify that confirms it (same nonce as the request),
+    /// carrying `current`, the mapping as it is now.
+    mutating func subscribe(
+        prefix: EIDPrefix,
+        destination: SocketAddress,
+        xtrIdentity: XTRIdentity?,
+        nonce: UInt64,
+        current: EIDRecord,
+        now: Date
+    ) -> Delivery {
+        let key = Key(subscriber: xtrIdentity.map { "\($0.xtrID)" } ?? destination.hostPortDescription, prefix: prefix)
+        if let old = subscribers[key]?.pending {
+            pendingByNonce[old.nonce] = nil
+        }
+        subscribers[key] = Subscriber(
+            prefix: prefix,
+            destination: destination,
+            xtrIdentity: xtrIdentity,
+            nonce: nonce,
+            pending: nil
+        )
+        return publish(to: key, record: current, nonce: nonce, now: now)
+    }
+
+    /// A publication for every subscriber whose prefix overlaps `prefix`, whose mapping is now `record`
+    /// (TTL 0 when withdrawn). Each subscriber's nonce grows by one.
+    mutating func publish(_ record: EIDRecord, for prefix: EIDPrefix, now: Date) -> [Delivery] {
+        var deliveries: [Delivery] = []
+        for (key, subscriber) in subscribers
+        where subscriber.prefix.contains(prefix) || prefix.contains(subscriber.prefix) {
+            deliveries.append(publish(to: key, record: record, nonce: subscriber.nonce &+ 1, now: now))
+        }
+        return deliveries
+    }
+
+    private mutating func publish(to key: Key, record: EIDRecord, nonce: UInt64, now: Date) -> Delivery {
+        guard var subscriber = subscribers[key] else { preconditionFailure("publishing to an unknown subscriber") }
+        if let old = subscriber.pending {
+            // A newer publication supersedes an unacknowledged older one.
+            pendingByNonce[old.nonce] = nil
+        }
+        let notify = MapNotify(
+            nonce: nonce,
+            keyID: 0,
+            algorithm: .none,
+            records: [record],
+            xtrIdentity: subscriber.xtrIdentity
+        )
+        subscriber.nonce = nonce
+        subscriber.pending = Pending(
+            nonce: nonce,
+            notify: notify,
+            retransmits: 0,
+            nextSendAt: now.addingTimeInterval(retransmitIntervals.first ?? .infinity)
+        )
+        subscribers[key] = subscriber
+        pendingByNonce[nonce] = key
+        return Delivery(notify: notify, destination: subscriber.destination)
+    }
+
+    /// Settles the publication `nonce`; returns whether one was waiting.
+    mutating func acknowledge(nonce: UInt64) -> Bool {
+        guard let key = pendingByNonce.removeValue(forKey: nonce) else { return false }
+        subscribers[key]?.pending = nil
+        return true
+    }
+
+    /// Publications due for retransmission; a subscriber that never acknowledged after the last
+    /// retransmission is dropped.
+    mutating func retransmissions(now: Date) -> [Delivery] {
+        var deliveries: [Delivery] = []
+        for (key, subscriber) in subscribers {
+            guard var pending = subscriber.pending, pending.nextSendAt <= now else { continue }
+            if pending.retransmits >= retransmitIntervals.count {
+                pendingByNonce[pending.nonce] = nil
+                subscribers[key] = nil
+                continue
+            }
+            pending.retransmits += 1
+            let wait =
+                pending.retransmits < retransmitIntervals.count
+                ? retransmitIntervals[pending.retransmits] : retransmitIntervals.last ?? 0
+            pending.nextSendAt = now.addingTimeInterval(wait)
+            subscribers[key]?.pending = pending
+            deliveries.append(Delivery(notify: pending.notify, destination: subscriber.destination))
+        }
+        return deliveries
+    }
+}
+
+extension Duration {
+    var timeInterval: TimeInterval {
+        let (seconds, attoseconds) = components
+        return TimeInterval(seconds) + TimeInterval(attoseconds) / 1e18
+    }
+}

@@ -1,0 +1,74 @@
+extension MapServerConfig {
+    public static let keys = ["listen", "api", "registration_timeout", "site"]
+    public static let siteKeys = [
+        "name", "key_id", "algorithm", "key_file", "iid", "prefixes", "accept_more_specifics",
+    ]
+
+    /// Parses the text of a `mapserver.toml`. Pure: reads no files; `key_file` paths are
+    /// resolved against the directory of `file`.
+    ///
+    /// - Throws: every problem of the file, in line order.
+    public static func parse(_ text: String, file: String) throws(ConfigErrors) -> MapServerConfig {
+        let root = try parseTOML(text, file: file)
+        // The mapping-config parser knows algorithms and key files; only its reader is used here.
+        var parser = LocusConfigParser(file: file, directories: XDGDirectories(environment: [:]))
+        parser.reader.checkKeys(of: root, allowed: keys)
+        let listen = parser.reader.endpoint("listen", in: root, required: "the file")
+        let api = parser.reader.endpoint("api", in: root)
+        let timeout = parser.reader.duration("registration_timeout", in: root, default: defaultRegistrationTimeout)
+        let siteTables = parser.reader.tableArray("site", in: root)
+        let sites = siteTables.compactMap { parser.parseMapServerSite($0) }
+        parser.reader.checkUniqueNames(of: siteTables, what: "site name")
+        parser.checkPrefixesUnique(sites)
+        guard parser.reader.errors.isEmpty, let listen else { throw ConfigErrors(parser.reader.sortedErrors) }
+        return MapServerConfig(file: file, listen: listen, api: api, registrationTimeout: timeout, sites: sites)
+    }
+}
+
+extension LocusConfigParser {
+    mutating func parseMapServerSite(_ table: TOMLTable) -> MapServerSite? {
+        let context = "[[site]]"
+        reader.checkKeys(of: table, allowed: MapServerConfig.siteKeys)
+        let name = reader.name("name", in: table, required: context)
+        let keyID = reader.integer("key_id", in: table, range: 0...65535, required: context)
+        let algorithm = parseAuthenticationAlgorithm(table, required: context)
+        let keyFile = parseSecretFile("key_file", in: table, format: .sharedKey, required: context)
+        let iid = reader.integer("iid", in: table, range: 0...Int64(InventoryWorkload.maximumIID)) ?? 0
+        var prefixes: [IPPrefix] = []
+        for (index, element) in (reader.array("prefixes", in: table, required: context) ?? []).enumerated() {
+            if let prefix = reader.prefix(element, named: "prefixes[\(index)]") { prefixes.append(prefix) }
+        }
+        let acceptMoreSpecifics = reader.bool("accept_more_specifics", in: table, default: false)
+        guard let name, let keyID, let algorithm, let keyFile else { return nil }
+        return MapServerSite(
+            name: name,
+            keyID: UInt16(keyID),
+            algorithm: algorithm,
+            keyFile: keyFile,
+            iid: UInt32(iid),
+            prefixes: prefixes,
+            acceptMoreSpecifics: acceptMoreSpecifics,
+            line: table.line
+        )
+    }
+
+    /// One prefix in two sites would let either site's key register the other's EIDs.
+    mutating func checkPrefixesUnique(_ sites: [MapServerSite]) {
+        var owner: [String: MapServerSite] = [:]
+        for site in sites {
+            var seen: Set<IPPrefix> = []
+            for prefix in site.prefixes where seen.insert(prefix).inserted {
+                let key = "\(site.iid) \(prefix)"
+                if let first = owner[key] {
+                    reader.error(
+                        line: site.line,
+                        "site \"\(site.name)\": prefix \(prefix) in iid \(site.iid) already belongs to site "
+                            + "\"\(first.name)\" (line \(first.line))"
+                    )
+                } else {
+                    owner[key] = site
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,165 @@
+/// An `[[inventory]]`: a source of the workloads Locus watches.
+public struct InventorySourceConfig: Sendable, Hashable {
+    public var name: String
+    public var kind: InventoryKind
+    public var line: Int
+
+    public init(name: String, kind: InventoryKind, line: Int = 0) {
+        self.name = name
+        self.kind = kind
+        self.line = line
+    }
+}
+
+/// The kind of an inventory source with its kind-specific keys.
+public enum InventoryKind: Sendable, Hashable {
+    /// `kind = "file"`: an `inventory.toml` at `path` (absolute).
+    case file(path: String)
+    /// `kind = "ovf"`: OVF descriptors in `directory` (absolute); `siteOfNetwork` maps a network
+    /// name to a site; `addressProperty` names the ProductSection key holding the address
+    /// (nil: `ip0`, then any ip-typed property).
+    case ovf(directory: String, siteOfNetwork: [String: String], addressProperty: String?)
+    /// `kind = "libvirt"`: the domains of a libvirt connection, all in one site.
+    case libvirt(uri: String, site: String)
+
+    /// The name written in `kind = "…"`.
+    public var name: String {
+        switch self {
+        case .file: return "file"
+        case .ovf: return "ovf"
+        case .libvirt: return "libvirt"
+        }
+    }
+}
+
+/// TSIG algorithms (RFC 8945) by the names `tsig-keygen` writes.
+public enum TSIGAlgorithm: String, Sendable, Hashable, CaseIterable {
+    case hmacMD5 = "hmac-md5"
+    case hmacSHA1 = "hmac-sha1"
+    case hmacSHA224 = "hmac-sha224"
+    case hmacSHA256 = "hmac-sha256"
+    case hmacSHA384 = "hmac-sha384"
+    case hmacSHA512 = "hmac-sha512"
+}
+
+/// A `[[dns]]` server that dependencies of kind `dns` are checked against.
+public struct DNSServerConfig: Sendable, Hashable {
+    public var name: String
+    public var server: Endpoint
+    /// Present when records may be updated (RFC 2136) with this key.
+    public var tsig: TSIGKeyConfig?
+    /// A record with a TTL above this is reported, since a move would take that long to be seen.
+    public var ttlThreshold: Duration
+    public var line: Int
+
+    public static let defaultTTLThreshold: Duration = .seconds(300)
+
+    public init(
+        name: String,
+        server: Endpoint,
+        tsig: TSIGKeyConfig? = nil,
+        ttlThreshold: Duration = DNSServerConfig.defaultTTLThreshold,
+        line: Int = 0
+    ) {
+        self.name = name
+        self.server = server
+        self.tsig = tsig
+        self.ttlThreshold = ttlThreshold
+        self.line = line
+    }
+}
+
+/// `tsig_key_name`, `tsig_algorithm` and `tsig_key_file` of a `[[dns]]`: they go together.
+public struct TSIGKeyConfig: Sendable, Hashable {
+    public var keyName: String
+    public var algorithm: TSIGAlgorithm
+    public var keyFile: SecretFileReference
+
+    public init(keyName: String, algorithm: TSIGAlgorithm, keyFile: SecretFileReference) {
+        self.keyName = keyName
+        self.algorithm = algorithm
+        self.keyFile = keyFile
+    }
+}
+
+/// A `[[loadbalancer]]` whose pool members dependencies of kind `lb` are checked in.
+public struct LoadBalancerConfig: Sendable, Hashable {
+    public enum Kind: String, Sendable, Hashable, CaseIterable {
+        case haproxy
+    }
+
+    public var name: String
+    public var kind: Kind
+    public var runtimeAPI: RuntimeAPIAddress
+    public var line: Int
+
+    public init(name: String, kind: Kind = .haproxy, runtimeAPI: RuntimeAPIAddress, line: Int = 0) {
+        self.name = name
+        self.kind = kind
+        self.runtimeAPI = runtimeAPI
+        self.line = line
+    }
+}
+
+/// Where a load balancer's runtime API listens: `host:port` or `unix:/path`.
+public enum RuntimeAPIAddress: Sendable, Hashable, CustomStringConvertible {
+    case tcp(Endpoint)
+    /// An absolute socket path.
+    case unix(path: String)
+
+    public var description: String {
+        switch self {
+        case .tcp(let endpoint): return endpoint.description
+        case .unix(let path): return "unix:\(path)"
+        }
+    }
+}
+
+/// `[migration]`: how a workload is moved.
+public struct MigrationConfig: Sendable, Hashable {
+    /// The placeholders a mover command may use.
+    public static let placeholders = ["workload", "from_site", "site", "host", "dest_host"]
+    public static let defaultVerifyDeadline: Duration = .seconds(120)
+
+    /// A command line with `{workload}` `{from_site}` `{site}` `{host}` `{dest_host}` placeholders.
+    public var mover: String
+    /// How long after the mover finishes the mapping and dependencies have to follow.
+    public var verifyDeadline: Duration
+    public var line: Int
+
+    public init(mover: String, verifyDeadline: Duration = MigrationConfig.defaultVerifyDeadline, line: Int = 0) {
+        self.mover = mover
+        self.verifyDeadline = verifyDeadline
+        self.line = line
+    }
+}
+
+/// `[approvals]`: who may approve a migration.
+public struct ApprovalsConfig: Sendable, Hashable {
+    public static let defaultExpireAfter: Duration = .seconds(4 * 3600)
+
+    /// Login names; empty means nobody may approve.
+    public var approvers: [String]
+    /// Two distinct approvers, neither of them the requester.
+    public var fourEyes: Bool
+    /// A request not approved within this time expires.
+    public var expireAfter: Duration
+    /// Kept as written (like `"Sat 22:00-Sun 04:00 UTC"`) until migrations interpret it.
+    public var maintenanceWindow: String?
+    /// The line of `[approvals]`, or 0 when the table is absent.
+    public var line: Int
+
+    public init(
+        approvers: [String] = [],
+        fourEyes: Bool = false,
+        expireAfter: Duration = ApprovalsConfig.defaultExpireAfter,
+        maintenanceWindow: String? = nil,
+        line: Int = 0
+    ) {
+        self.approvers = approvers
+        self.fourEyes = fourEyes
+        self.expireAfter = expireAfter
+        self.maintenanceWindow = maintenanceWindow
+        self.line = line
+    }
+}

@@ -1,0 +1,11 @@
+/// The thresholds the correlator judges by.
+public struct CorrelatorPolicy: Sendable, Hashable {
+    /// A workload that moved more than this many times within `flappingWindow` is flapping.
+    public var flappingMoves: Int
+    public var flappingWindow: Duration
+
+    public init(flappingMoves: Int = 3, flappingWindow: Duration = .seconds(600)) {
+        self.flappingMoves = flappingMoves
+        self.flappingWindow = flappingWindow
+    }
+}

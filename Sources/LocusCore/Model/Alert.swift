@@ -1,0 +1,111 @@
+import Foundation
+
+public enum AlertSeverity: String, Sendable, Hashable, Codable, CaseIterable, Comparable {
+    case info
+    case warning
+    case critical
+
+    private var rank: Int {
+        switch self {
+        case .info: 0
+        case .warning: 1
+        case .critical: 2
+        }
+    }
+
+    public static func < (lhs: Self, rhs: Self) -> Bool { lhs.rank < rhs.rank }
+}
+
+public enum AlertKind: String, Sendable, Hashable, Codable, CaseIterable {
+    case mappingMissing = "mapping-missing"
+    case locatorMismatch = "locator-mismatch"
+    case locatorDown = "locator-down"
+    case registrationStale = "registration-stale"
+    case sourceDown = "source-down"
+    case flapping
+    case inventoryInvalid = "inventory-invalid"
+
+    /// Kinds whose subject is a workload; the others are about a source.
+    public static let workloadKinds: [AlertKind] = [
+        .mappingMissing, .locatorMismatch, .locatorDown, .registrationStale, .flapping,
+    ]
+    public static let sourceKinds: [AlertKind] = [.sourceDown, .inventoryInvalid]
+}
+
+/// An alert's identity: the same cause on the same subject always gets the same id
+/// (`locator-mismatch:web-07`), so acknowledgements and history follow it across processes.
+public struct AlertID: Sendable, Hashable, Codable, Comparable, CustomStringConvertible {
+    public let rawValue: String
+
+    public init(rawValue: String) {
+        self.rawValue = rawValue
+    }
+
+    public init(kind: AlertKind, subject: String) {
+        self.rawValue = "\(kind.rawValue):\(subject)"
+    }
+
+    public var description: String { rawValue }
+
+    public static func < (lhs: Self, rhs: Self) -> Bool { lhs.rawValue < rhs.rawValue }
+
+    public init(from decoder: any Decoder) throws {
+        rawValue = try decoder.singleValueContainer().decode(String.self)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(rawValue)
+    }
+}
+
+/// Something an operator should look at, raised and cleared by the correlator.
+public struct Alert: Sendable, Hashable, Identifiable {
+    public var id: AlertID
+    public var kind: AlertKind
+    public var severity: AlertSeverity
+    /// The workload or source name.
+    public var subject: String
+    /// What is wrong and where to look, in words an operator can act on.
+    public var message: String
+    public var firstSeen: Date
+    public var lastSeen: Date
+    public var acknowledgedBy: String?
+    public var acknowledgedAt: Date?
+
+    public init(
+        kind: AlertKind,
+        severity: AlertSeverity,
+        subject: String,
+        message: String,
+        firstSeen: Date,
+        lastSeen: Date? = nil,
+        acknowledgedBy: String? = nil,
+        acknowledgedAt: Date? = nil
+    ) {
+        self.id = AlertID(kind: kind, subject: subject)
+        self.kind = kind
+        self.severity = severity
+        self.subject = subject
+        self.message = message
+        self.firstSeen = firstSeen
+        self.lastSeen = lastSeen ?? firstSeen
+        self.acknowledgedBy = acknowledgedBy
+        self.acknowledgedAt = acknowledgedAt
+    }
+
+    public var isAcknowledged: Bool { acknowledgedBy != nil }
+}
+
+/// An operator's acknowledgement of an alert.
+public struct Acknowledgement: Sendable, Hashable, Codable {
+    public var alertID: AlertID
+    public var by: String
+    public var at: Date
+
+    public init(alertID: AlertID, by: String, at: Date) {
+        self.alertID = alertID
+        self.by = by
+        self.at = at
+    }
+}

@@ -1,0 +1,51 @@
+import Foundation
+
+/// The state of one dependency of a workload, as a probe last saw it.
+public struct DependencyStatus: Sendable, Hashable {
+    public enum Kind: String, Sendable, Hashable, Codable, CaseIterable {
+        case dns
+        case ptr
+        case lb
+        case tcp
+    }
+
+    public enum State: String, Sendable, Hashable, Codable, CaseIterable {
+        case ok
+        case stale
+        case missing
+        case down
+        case maint
+        case unreachable
+        case unknown
+    }
+
+    public var kind: Kind
+    /// Record name, `backend/server`, or `host:port`.
+    public var target: String
+    public var role: String
+    public var state: State
+    public var expected: String?
+    public var observed: String?
+    public var detail: String?
+    public var checkedAt: Date?
+
+    public init(
+        kind: Kind,
+        target: String,
+        role: String,
+        state: State,
+        expected: String? = nil,
+        observed: String? = nil,
+        detail: String? = nil,
+        checkedAt: Date? = nil
+    ) {
+        self.kind = kind
+        self.target = target
+        self.role = role
+        self.state = state
+        self.expected = expected
+        self.observed = observed
+        self.detail = detail
+        self.checkedAt = checkedAt
+    }
+}

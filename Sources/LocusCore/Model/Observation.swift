@@ -1,0 +1,52 @@
+import Foundation
+
+/// Something a source found out, applied to the `World` in place.
+public enum Observation: Sendable, Hashable {
+    /// A resolver's answer for a workload's EID.
+    case mapping(workload: String, MappingObservation)
+    /// The map-server's registration table entry for a workload; nil when the table is not available.
+    case registration(workload: String, RegistrationStatus?)
+    /// A source's health after a check.
+    case source(SourceHealth)
+    /// An inventory source read successfully: its complete list of workloads.
+    case inventoryLoaded(source: String, workloads: [InventoryWorkload])
+    /// An inventory source could not be read; its last good workloads stay.
+    case inventoryInvalid(source: String, errors: [ConfigError])
+    /// Probe results for a workload's dependencies.
+    case dependencies(workload: String, [DependencyStatus])
+}
+
+/// What applying observations changed: the correlator re-evaluates exactly these.
+public struct WorldChange: Sendable, Hashable {
+    /// Workloads added, removed or whose declaration, mapping, registration or dependencies changed.
+    public var touchedWorkloads: Set<String>
+    /// Sources whose health or inventory validity changed.
+    public var touchedSources: Set<String>
+    /// `move` and `source-state` events, in the order they happened.
+    public var events: [Event]
+    /// Last registered mappings whose site or locators changed, for the store.
+    public var changedMappings: [String: LastKnownMapping]
+
+    public init(
+        touchedWorkloads: Set<String> = [],
+        touchedSources: Set<String> = [],
+        events: [Event] = [],
+        changedMappings: [String: LastKnownMapping] = [:]
+    ) {
+        self.touchedWorkloads = touchedWorkloads
+        self.touchedSources = touchedSources
+        self.events = events
+        self.changedMappings = changedMappings
+    }
+
+    public var isEmpty: Bool {
+        touchedWorkloads.isEmpty && touchedSources.isEmpty && events.isEmpty && changedMappings.isEmpty
+    }
+
+    public mutating func merge(_ other: WorldChange) {
+        touchedWorkloads.formUnion(other.touchedWorkloads)
+        touchedSources.formUnion(other.touchedSources)
+        events.append(contentsOf: other.events)
+        changedMappings.merge(other.changedMappings) { _, new in new }
+    }
+}

@@ -1,0 +1,108 @@
+import Foundation
+
+/// Everything Locus currently knows, updated in place by observations and the correlator.
+///
+/// A value type: publishing a `Snapshot` copies only references to its storage, and the next
+/// mutation copies just the collection it touches.
+public struct World: Sendable {
+    /// The configuration's name, shown in the header.
+    public var name: String
+    public private(set) var sites: [SiteConfig]
+    public internal(set) var workloads: ShardedDictionary<String, Workload>
+    public internal(set) var sources: [String: SourceHealth]
+    /// Active alerts.
+    public internal(set) var alerts: ShardedDictionary<AlertID, Alert>
+    /// The errors of each inventory source whose last read failed.
+    public internal(set) var inventoryErrors: [String: [ConfigError]]
+    /// Newest first, at most `recentEventLimit`.
+    public internal(set) var recentEvents: [Event]
+    public var recentEventLimit: Int
+
+    /// Acknowledgements in force, applied to alerts as they are raised.
+    var acknowledgements: [AlertID: Acknowledgement]
+    /// When time alone may change a workload's alerts (a registration growing stale, moves leaving
+    /// the flapping window); see `Correlator.evaluateDue(_:now:)`.
+    var reevaluationDeadlines: [String: Date]
+    /// Mappings of earlier processes for workloads the inventory has not declared yet.
+    var storedMappings: [String: LastKnownMapping]
+    private var siteOfRLOC: [IPAddress: String]
+
+    public init(name: String, sites: [SiteConfig], recentEventLimit: Int = 200) {
+        self.name = name
+        self.sites = sites
+        self.workloads = [:]
+        self.sources = [:]
+        self.alerts = [:]
+        self.inventoryErrors = [:]
+        self.recentEvents = []
+        self.recentEventLimit = recentEventLimit
+        self.acknowledgements = [:]
+        self.reevaluationDeadlines = [:]
+        self.storedMappings = [:]
+        self.siteOfRLOC = Self.index(sites)
+    }
+
+    private static func index(_ sites: [SiteConfig]) -> [IPAddress: String] {
+        var index: [IPAddress: String] = [:]
+        for site in sites {
+            for rloc in site.rlocs where index[rloc] == nil {
+                index[rloc] = site.name
+            }
+        }
+        return index
+    }
+
+    /// The configured site whose `rlocs` hold `address`, or nil.
+    public func site(ofRLOC address: String) -> String? {
+        guard let parsed = IPAddress(address) else { return nil }
+        return siteOfRLOC[parsed]
+    }
+
+    /// Active alerts about one workload or source, most severe first.
+    public func alerts(about subject: String) -> [Alert] {
+        var found: [Alert] = []
+        for kind in AlertKind.allCases {
+            if let alert = alerts[AlertID(kind: kind, subject: subject)] {
+                found.append(alert)
+            }
+        }
+        return found.sorted { ($0.severity, $1.id) > ($1.severity, $0.id) }
+    }
+
+    /// Adds events, given in the order they happened, to the recent ones, keeping them newest first
+    /// and bounded; of events with the same time, the later one comes first.
+    public mutating func remember(_ events: [Event]) {
+        guard !events.isEmpty else { return }
+        // Prepend (reversed) and sort stably, so that ties keep "later first".
+        var merged = Array(events.reversed())
+        merged.append(contentsOf: recentEvents)
+        recentEvents = merged.enumerated()
+            .sorted { ($0.element.time, $1.offset) > ($1.element.time, $0.offset) }
+            .prefix(recentEventLimit)
+            .map(\.element)
+    }
+
+    /// Takes over the last mappings earlier processes stored, so that the first answer seen here is
+    /// compared with them: a move that happened while no Locus ran is still a move.
+    public mutating func seed(lastKnownMappings: [String: LastKnownMapping]) {
+        storedMappings = lastKnownMappings
+        for (name, mapping) in lastKnownMappings where workloads[name]?.lastKnownMapping == nil {
+            workloads[name]?.lastKnownMapping = mapping
+        }
+    }
+
+    /// Applies acknowledgements (from the store or an operator); an acknowledgement of an alert
+    /// that is not raised waits for it.
+    public mutating func acknowledge(_ acknowledgements: [Acknowledgement]) {
+        for acknowledgement in acknowledgements {
+            self.acknowledgements[acknowledgement.alertID] = acknowledgement
+            alerts[acknowledgement.alertID]?.acknowledgedBy = acknowledgement.by
+            alerts[acknowledgement.alertID]?.acknowledgedAt = acknowledgement.at
+        }
+    }
+
+    /// An immutable picture of the world to publish.
+    public func snapshot(version: UInt64, takenAt: Date) -> Snapshot {
+        Snapshot(version: version, takenAt: takenAt, world: self)
+    }
+}

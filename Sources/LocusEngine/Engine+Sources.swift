@@ -1,0 +1,143 @@
+import Foundation
+import LocusCore
+
+extension Engine {
+    // MARK: - Inventory
+
+    func inventoryLoop(_ source: any InventorySource) async {
+        var generator = SystemRandomNumberGenerator()
+        while !Task.isCancelled {
+            await pollInventory(source, force: false)
+            do {
+                try await clock.sleep(config.pollInterval.jittered(by: tuning.jitter, using: &generator))
+            } catch {
+                return
+            }
+        }
+    }
+
+    /// Reads `source` when it changed (or when `force`d) and reports what it found. A broken edit
+    /// keeps the last good workloads; the correlator raises `inventory-invalid` naming the line.
+    func pollInventory(_ source: any InventorySource, force: Bool) async {
+        if !force {
+            guard await source.hasChanged() else { return }
+        }
+        let started = ContinuousClock.now
+        let checkedAt = clock.now()
+        var observations: [Observation]
+        do {
+            let workloads = try await source.load()
+            let health = SourceHealth(
+                name: source.name,
+                kind: .inventory,
+                state: .ok,
+                rtt: ContinuousClock.now - started,
+                checkedAt: checkedAt
+            )
+            observations = [.source(health), .inventoryLoaded(source: source.name, workloads: workloads)]
+            logger.info("inventory read", metadata: ["source": "\(source.name)", "workloads": "\(workloads.count)"])
+        } catch {
+            switch error {
+            case .invalid(let errors):
+                let health = SourceHealth(
+                    name: source.name,
+                    kind: .inventory,
+                    state: .ok,
+                    rtt: ContinuousClock.now - started,
+                    checkedAt: checkedAt
+                )
+                observations = [.source(health), .inventoryInvalid(source: source.name, errors: errors)]
+                logger.warning("inventory invalid, keeping the last good one", metadata: ["error": "\(error)"])
+            case .unreadable(_, let reason):
+                let health = SourceHealth(
+                    name: source.name,
+                    kind: .inventory,
+                    state: .down,
+                    lastError: reason,
+                    checkedAt: checkedAt
+                )
+                observations = [.source(health)]
+                logger.warning("inventory unreadable", metadata: ["source": "\(source.name)", "error": "\(reason)"])
+            }
+        }
+        submit(observations)
+    }
+
+    // MARK: - Registration tables
+
+    func registrationLoop(_ poller: RegistrationPoller) async {
+        var generator = SystemRandomNumberGenerator()
+        while !Task.isCancelled {
+            let failures = await poll(poller)
+            let interval =
+                failures == 0
+                ? config.pollInterval
+                : min(config.pollInterval, tuning.failureBackoff.delay(afterFailures: failures))
+            do {
+                try await clock.sleep(interval.jittered(by: tuning.jitter, using: &generator))
+            } catch {
+                return
+            }
+        }
+    }
+
+    /// Fetches one registration table and reports it; returns the consecutive failures so far.
+    @discardableResult
+    func poll(_ poller: RegistrationPoller) async -> Int {
+        let started = ContinuousClock.now
+        let outcome = await poller.fetch(now: clock.now())
+        let rtt = ContinuousClock.now - started
+        let checkedAt = clock.now()
+        switch outcome {
+        case .success(let index):
+            poller.failures.reset()
+            registrationIndexes[poller.mappingName] = index
+            var observations: [Observation] = [
+                .source(
+                    SourceHealth(
+                        name: poller.sourceName,
+                        kind: .mapping,
+                        state: rtt > tuning.slowThreshold ? .slow : .ok,
+                        rtt: rtt,
+                        checkedAt: checkedAt
+                    )
+                )
+            ]
+            for (name, workload) in world.workloads {
+                let status = index.status(of: workload.spec)
+                if workload.registration != status {
+                    observations.append(.registration(workload: name, status))
+                }
+            }
+            submit(observations)
+            return 0
+        case .failure(let error):
+            let failures = poller.failures.increment()
+            let down = failures >= tuning.downAfterFailures
+            logger.warning(
+                "registration table unavailable",
+                metadata: ["source": "\(poller.sourceName)", "error": "\(error)"]
+            )
+            var observations: [Observation] = [
+                .source(
+                    SourceHealth(
+                        name: poller.sourceName,
+                        kind: .mapping,
+                        state: down ? .down : .slow,
+                        lastError: error.description,
+                        checkedAt: checkedAt
+                    )
+                )
+            ]
+            if down {
+                registrationIndexes[poller.mappingName] = nil
+                // Without the table nobody can tell whether a registration is stale.
+                for (name, workload) in world.workloads where workload.registration != nil {
+                    observations.append(.registration(workload: name, nil))
+                }
+            }
+            submit(observations)
+            return failures
+        }
+    }
+}

@@ -1,0 +1,381 @@
+import Foundation
+import LISPNet
+import LocusCore
+import LocusStore
+import Logging
+import NIOCore
+import NIOPosix
+
+/// Knows the world: reads the inventories, watches the mapping system and the map-server's
+/// registrations, correlates, remembers in the store, and publishes immutable `Snapshot`s.
+///
+/// Sources report observations; the engine applies them in batches (a burst of answers becomes one
+/// snapshot), re-evaluates only what they touched, writes what happened to the store and then
+/// publishes. Long-running work happens in `run()`; `runOnce()` makes one complete pass for
+/// `locus snapshot`.
+public actor Engine {
+    enum State {
+        case idle
+        case running
+        case finished
+    }
+
+    public nonisolated let config: LocusConfig
+    let store: any HistoryStore
+    let clock: EngineClock
+    let tuning: EngineTuning
+    let logger: Logger
+    let eventLoopGroup: any EventLoopGroup
+    private let correlator: Correlator
+    let inventorySources: [any InventorySource]
+    let watches: [MappingWatch]
+    let registrationPollers: [RegistrationPoller]
+
+    var state = State.idle
+    var world: World
+    private var version: UInt64 = 0
+    private(set) var statistics = EngineStatistics()
+    private(set) var latest: Snapshot
+    private var subscribers: [UUID: AsyncStream<Snapshot>.Continuation] = [:]
+    private var pending: [Observation] = []
+    private var reevaluationRequested = false
+    private var prepared = false
+    private let wake: (stream: AsyncStream<Void>, continuation: AsyncStream<Void>.Continuation)
+    var registrationIndexes: [String: RegistrationIndex] = [:]
+    /// The EIDs the watches were last given, to tell them only when the inventory changed them.
+    private var watchedTargets: [String: WatchTarget] = [:]
+
+    /// - Parameters:
+    ///   - inventorySources: nil for the ones `config` declares (kind `file`; other kinds are not
+    ///     read yet and are reported as down sources).
+    public init(
+        config: LocusConfig,
+        store: any HistoryStore,
+        clock: EngineClock = .system,
+        tuning: EngineTuning = EngineTuning(),
+        inventorySources: [any InventorySource]? = nil,
+        eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
+        logger: Logger = Logger(label: "locus.engine")
+    ) {
+        self.config = config
+        self.store = store
+        self.clock = clock
+        self.tuning = tuning
+        self.logger = logger
+        self.eventLoopGroup = eventLoopGroup
+        self.correlator = Correlator(policy: tuning.correlatorPolicy)
+        let references = InventoryReferences(config: config)
+        self.inventorySources =
+            inventorySources
+            ?? config.inventories.compactMap { FileInventorySource(config: $0, references: references) }
+        self.watches = config.mappings.map { mapping in
+            MappingWatch(
+                config: mapping,
+                sites: config.sites,
+                tuning: tuning,
+                clock: clock,
+                eventLoopGroup: eventLoopGroup,
+                logger: logger
+            )
+        }
+        self.registrationPollers = config.mappings.compactMap { mapping in
+            RegistrationPoller(mapping: mapping, tuning: tuning, eventLoopGroup: eventLoopGroup)
+        }
+        let world = World(name: config.name, sites: config.sites, recentEventLimit: tuning.recentEventLimit)
+        self.world = world
+        self.latest = world.snapshot(version: 0, takenAt: clock.now())
+        self.wake = AsyncStream.makeStream(bufferingPolicy: .bufferingNewest(1))
+    }
+
+    // MARK: - Public API
+
+    /// The last published snapshot.
+    public var snapshot: Snapshot { latest }
+
+    /// The last published snapshot at once, then every new one. A slow reader gets the newest and
+    /// skips those it had no time for. The stream ends when the engine stops.
+    public func snapshots() -> AsyncStream<Snapshot> {
+        let (stream, continuation) = AsyncStream.makeStream(of: Snapshot.self, bufferingPolicy: .bufferingNewest(1))
+        guard state != .finished else {
+            continuation.yield(latest)
+            continuation.finish()
+            return stream
+        }
+        let id = UUID()
+        subscribers[id] = continuation
+        continuation.yield(latest)
+        continuation.onTermination = { [weak self] _ in
+            Task { await self?.unsubscribe(id) }
+        }
+        return stream
+    }
+
+    /// How much work the engine did: observations in, batches applied, snapshots out.
+    public func currentStatistics() -> EngineStatistics {
+        statistics
+    }
+
+    /// The map-server registration tables last fetched, by `[[mapping]]` name.
+    public func registrationTables() -> [String: RegistrationIndex] {
+        registrationIndexes
+    }
+
+    /// Records in the store that `user` acknowledged the alert, then shows it: nothing changes on
+    /// the screen unless the store has it.
+    public func acknowledge(_ id: AlertID, by user: String) async throws(HistoryStoreError) {
+        let at = clock.now()
+        try await store.acknowledge(alertID: id, by: user, at: at)
+        world.acknowledge([Acknowledgement(alertID: id, by: user, at: at)])
+        publish()
+    }
+
+    /// Reads every inventory, resolves every EID and fetches every registration table now.
+    public func rescan() async {
+        for watch in watches {
+            await watch.rescan()
+        }
+        for source in inventorySources {
+            await pollInventory(source, force: true)
+        }
+        for poller in registrationPollers {
+            await poll(poller)
+        }
+    }
+
+    /// Runs until cancelled: every source on its schedule, publishing snapshots as things change.
+    public func run() async throws {
+        guard state == .idle else { throw EngineError.alreadyStarted }
+        state = .running
+        defer { finish() }
+        await prepare()
+        await withDiscardingTaskGroup { group in
+            group.addTask { await self.applyLoop() }
+            group.addTask { await self.reevaluationLoop() }
+            for source in inventorySources {
+                group.addTask { await self.inventoryLoop(source) }
+            }
+            for watch in watches {
+                group.addTask { await watch.run(sink: self.sink) }
+            }
+            for poller in registrationPollers {
+                group.addTask { await self.registrationLoop(poller) }
+            }
+        }
+    }
+
+    /// One complete pass over every source (every inventory read, every EID resolved once, every
+    /// registration table fetched), then the snapshot of what it found.
+    public func runOnce() async throws -> Snapshot {
+        guard state == .idle else { throw EngineError.alreadyStarted }
+        state = .running
+        defer { finish() }
+        await prepare()
+        for source in inventorySources {
+            await pollInventory(source, force: true)
+        }
+        await applyPending()
+        await withDiscardingTaskGroup { group in
+            for watch in watches {
+                group.addTask { await watch.resolveAll(sink: self.sink) }
+            }
+            for poller in registrationPollers {
+                group.addTask { await self.poll(poller) }
+            }
+        }
+        reevaluationRequested = true
+        await applyPending()
+        if version == 0 { publish() }
+        return latest
+    }
+
+    // MARK: - Observations
+
+    /// Where sources send what they found.
+    nonisolated var sink: ObservationSink {
+        ObservationSink { [weak self] observations in
+            await self?.submit(observations)
+        }
+    }
+
+    func submit(_ observations: [Observation]) {
+        guard !observations.isEmpty else { return }
+        pending.append(contentsOf: observations)
+        wake.continuation.yield()
+    }
+
+    private func unsubscribe(_ id: UUID) {
+        subscribers[id] = nil
+    }
+
+    private func finish() {
+        state = .finished
+        wake.continuation.finish()
+        for continuation in subscribers.values {
+            continuation.finish()
+        }
+        subscribers = [:]
+    }
+
+    /// Takes over what earlier processes stored: last mappings (so a move while nobody watched is
+    /// still a move), acknowledgements, and recent events.
+    private func prepare() async {
+        guard !prepared else { return }
+        prepared = true
+        do {
+            let mappings = try await store.lastMappings()
+            let acknowledgements = try await store.acknowledgements()
+            let events = try await store.recentEvents(limit: tuning.recentEventLimit)
+            world.seed(lastKnownMappings: mappings)
+            world.acknowledge(acknowledgements)
+            world.remember(events)
+            submit([.source(SourceHealth(name: Self.storeSourceName, kind: .store, state: .ok, checkedAt: clock.now()))]
+            )
+        } catch {
+            logger.error("cannot read the store", metadata: ["error": "\(error)"])
+            submit([.source(storeDown(error))])
+        }
+        for inventory in config.inventories where !inventorySources.contains(where: { $0.name == inventory.name }) {
+            let health = SourceHealth(
+                name: inventory.name,
+                kind: .inventory,
+                state: .down,
+                lastError: "inventory kind \"\(inventory.kind.name)\" is not supported by this version of Locus",
+                checkedAt: clock.now()
+            )
+            submit([.source(health)])
+        }
+    }
+
+    static let storeSourceName = "store"
+
+    private func storeDown(_ error: HistoryStoreError) -> SourceHealth {
+        SourceHealth(
+            name: Self.storeSourceName,
+            kind: .store,
+            state: .down,
+            lastError: error.description,
+            checkedAt: clock.now()
+        )
+    }
+
+    /// Applies observations as they come, a coalescing window at a time.
+    private func applyLoop() async {
+        for await _ in wake.stream {
+            try? await clock.sleep(tuning.coalescingWindow)
+            await applyPending()
+        }
+    }
+
+    private func reevaluationLoop() async {
+        while !Task.isCancelled {
+            do {
+                try await clock.sleep(tuning.reevaluationInterval)
+            } catch {
+                return
+            }
+            reevaluationRequested = true
+            wake.continuation.yield()
+        }
+    }
+
+    /// Applies what arrived, correlates what it touched, writes the story to the store, publishes.
+    func applyPending() async {
+        let observations = pending
+        pending = []
+        statistics.observationsApplied += observations.count
+        statistics.batchesApplied += observations.isEmpty ? 0 : 1
+        let now = clock.now()
+        let update = correlator.ingest(observations, into: &world, now: now)
+        var batch = HistoryBatch(update)
+        var changed = !update.change.isEmpty || !update.alertTransitions.isEmpty
+        if reevaluationRequested {
+            reevaluationRequested = false
+            let timely = correlator.tick(&world, now: now)
+            batch.events += timely.events
+            batch.alertTransitions += timely.alertTransitions
+            changed = changed || !timely.alertTransitions.isEmpty
+        }
+        guard changed else { return }
+        if !batch.isEmpty {
+            await record(batch)
+        }
+        publish()
+        await updateWatchTargets(touched: update.change.touchedWorkloads)
+    }
+
+    private func record(_ batch: HistoryBatch) async {
+        do {
+            try await store.record(batch)
+            if world.sources[Self.storeSourceName]?.state != .ok {
+                submit([
+                    .source(SourceHealth(name: Self.storeSourceName, kind: .store, state: .ok, checkedAt: clock.now()))
+                ])
+            }
+        } catch {
+            logger.error("cannot write to the store", metadata: ["error": "\(error)"])
+            if world.sources[Self.storeSourceName]?.state != .down {
+                submit([.source(storeDown(error))])
+            }
+        }
+    }
+
+    private func publish() {
+        version += 1
+        statistics.snapshotsPublished = version
+        latest = world.snapshot(version: version, takenAt: clock.now())
+        for continuation in subscribers.values {
+            continuation.yield(latest)
+        }
+    }
+
+    /// Tells the watches about workloads the inventory added, changed or removed.
+    private func updateWatchTargets(touched: Set<String>) async {
+        var changed: [String: WatchTarget?] = [:]
+        for name in touched {
+            let target = world.workloads[name].map { WatchTarget(eid: $0.spec.eid, iid: $0.spec.iid) }
+            if watchedTargets[name] != target {
+                watchedTargets[name] = target
+                changed[name] = .some(target)
+            }
+        }
+        guard !changed.isEmpty else { return }
+        let now = clock.now()
+        for watch in watches {
+            await watch.update(changed, now: now)
+        }
+    }
+}
+
+/// Counters of the engine's work, for tests and `locus bench`.
+public struct EngineStatistics: Sendable, Hashable {
+    /// Observations applied to the world since the start.
+    public var observationsApplied = 0
+    /// Non-empty rounds of observations applied.
+    public var batchesApplied = 0
+    /// The version of the last snapshot published.
+    public var snapshotsPublished: UInt64 = 0
+}
+
+/// Misuse of an engine.
+public enum EngineError: Error, Sendable, Hashable, CustomStringConvertible {
+    case alreadyStarted
+
+    public var description: String {
+        switch self {
+        case .alreadyStarted: "an engine runs once: run() or runOnce() was already called"
+        }
+    }
+}
+
+/// Where sources deliver observations.
+struct ObservationSink: Sendable {
+    let deliver: @Sendable ([Observation]) async -> Void
+
+    init(_ deliver: @escaping @Sendable ([Observation]) async -> Void) {
+        self.deliver = deliver
+    }
+
+    func callAsFunction(_ observations: [Observation]) async {
+        await deliver(observations)
+    }
+}

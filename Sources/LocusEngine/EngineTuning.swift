@@ -1,0 +1,58 @@
+import LISPNet
+import LocusCore
+
+/// The engine's timing and limits. The defaults suit production; tests shorten them so that a
+/// resolver going down is noticed in milliseconds rather than seconds.
+public struct EngineTuning: Sendable {
+    /// Per-lookup timeout and retransmissions, handed to each resolver client.
+    public var lookupRetry: RetryPolicy
+    /// Consecutive failed lookups after which a mapping source is `down`.
+    public var downAfterFailures: Int
+    /// An answer slower than this makes its source `slow`.
+    public var slowThreshold: Duration
+    /// Rescheduling after failures, for lookups and for every other source; capped.
+    public var failureBackoff: Backoff
+    /// Lookups in flight at once per mapping source.
+    public var maxConcurrentLookups: Int
+    /// Intervals are spread by up to this fraction so that sources do not fire in lockstep.
+    public var jitter: Double
+    /// Observations arriving within this window are applied together and published as one snapshot.
+    public var coalescingWindow: Duration
+    /// Timeout of one HTTP request to a registration API.
+    public var httpTimeout: Duration
+    /// The shortest interval between two lookups of one EID, whatever its TTL.
+    public var minimumLookupInterval: Duration
+    /// How often time-only alerts (stale registrations, flapping) are re-evaluated at most.
+    public var reevaluationInterval: Duration
+    public var correlatorPolicy: CorrelatorPolicy
+    /// Events kept in the snapshot.
+    public var recentEventLimit: Int
+
+    public init(
+        lookupRetry: RetryPolicy = RetryPolicy(),
+        downAfterFailures: Int = 3,
+        slowThreshold: Duration = .milliseconds(500),
+        failureBackoff: Backoff = Backoff(initial: .seconds(1), multiplier: 2, maximum: .seconds(30)),
+        maxConcurrentLookups: Int = 64,
+        jitter: Double = 0.1,
+        coalescingWindow: Duration = .milliseconds(50),
+        httpTimeout: Duration = .seconds(2),
+        minimumLookupInterval: Duration = .seconds(1),
+        reevaluationInterval: Duration = .seconds(5),
+        correlatorPolicy: CorrelatorPolicy = CorrelatorPolicy(),
+        recentEventLimit: Int = 200
+    ) {
+        self.lookupRetry = lookupRetry
+        self.downAfterFailures = max(1, downAfterFailures)
+        self.slowThreshold = slowThreshold
+        self.failureBackoff = failureBackoff
+        self.maxConcurrentLookups = max(1, maxConcurrentLookups)
+        self.jitter = jitter
+        self.coalescingWindow = coalescingWindow
+        self.httpTimeout = httpTimeout
+        self.minimumLookupInterval = minimumLookupInterval
+        self.reevaluationInterval = reevaluationInterval
+        self.correlatorPolicy = correlatorPolicy
+        self.recentEventLimit = recentEventLimit
+    }
+}

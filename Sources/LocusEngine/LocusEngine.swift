@@ -1,1 +1,0 @@
-// LocusEngine module.

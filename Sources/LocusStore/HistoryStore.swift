@@ -1,0 +1,96 @@
+import Foundation
+import LocusCore
+
+/// What one pass of the engine writes at once; a store writes a batch in one transaction so that a
+/// process that dies mid-way leaves either all of it or none.
+public struct HistoryBatch: Sendable, Hashable {
+    /// The last registered mapping of each workload that got one in this pass.
+    public var mappings: [String: LastKnownMapping]
+    /// New events; `move` events also go to the move history.
+    public var events: [Event]
+    public var alertTransitions: [AlertTransition]
+
+    public init(
+        mappings: [String: LastKnownMapping] = [:],
+        events: [Event] = [],
+        alertTransitions: [AlertTransition] = []
+    ) {
+        self.mappings = mappings
+        self.events = events
+        self.alertTransitions = alertTransitions
+    }
+
+    public var isEmpty: Bool { mappings.isEmpty && events.isEmpty && alertTransitions.isEmpty }
+}
+
+/// The memory shared by every Locus process: what was observed, what happened, what operators decided.
+///
+/// Implementations must let several processes write at once without losing a row.
+public protocol HistoryStore: Sendable {
+    /// Writes a batch in one transaction.
+    func record(_ batch: HistoryBatch) async throws(HistoryStoreError)
+
+    /// The last registered mapping of every workload any process observed, by workload name.
+    func lastMappings() async throws(HistoryStoreError) -> [String: LastKnownMapping]
+
+    /// Events newest first, all of them or those about one subject.
+    func recentEvents(limit: Int, subject: String?) async throws(HistoryStoreError) -> [Event]
+
+    /// The moves of one workload (or of all), newest first.
+    func moves(of workload: String?, limit: Int) async throws(HistoryStoreError) -> [Event]
+
+    /// Alert transitions newest first, all of them or those of one alert.
+    func alertHistory(limit: Int, alertID: AlertID?) async throws(HistoryStoreError) -> [AlertTransition]
+
+    /// Records that an operator acknowledged an alert.
+    func acknowledge(alertID: AlertID, by user: String, at time: Date) async throws(HistoryStoreError)
+
+    /// The acknowledgements still in force: the latest per alert, unless the alert cleared after it
+    /// (an alert that comes back is a new problem and needs a new acknowledgement).
+    func acknowledgements() async throws(HistoryStoreError) -> [Acknowledgement]
+}
+
+extension HistoryStore {
+    public func record(events: [Event]) async throws(HistoryStoreError) {
+        try await record(HistoryBatch(events: events))
+    }
+
+    public func record(mappings: [String: LastKnownMapping]) async throws(HistoryStoreError) {
+        try await record(HistoryBatch(mappings: mappings))
+    }
+
+    public func record(alertTransitions: [AlertTransition]) async throws(HistoryStoreError) {
+        try await record(HistoryBatch(alertTransitions: alertTransitions))
+    }
+
+    public func recentEvents(limit: Int) async throws(HistoryStoreError) -> [Event] {
+        try await recentEvents(limit: limit, subject: nil)
+    }
+}
+
+extension HistoryBatch {
+    /// What a round of the engine leaves in the history: changed mappings, events and alert transitions.
+    public init(_ update: WorldUpdate) {
+        self.init(
+            mappings: update.changedMappings,
+            events: update.events,
+            alertTransitions: update.alertTransitions
+        )
+    }
+}
+
+extension StoreLocation {
+    /// Opens the store `store =` names. Paths are used as given: the config loader has already made
+    /// them absolute.
+    public func openHistoryStore() throws(HistoryStoreError) -> any HistoryStore {
+        switch self {
+        case .sqlite(let path):
+            return try SQLiteHistoryStore(path: path)
+        case .postgres(let url):
+            throw .unsupported(
+                location: url,
+                reason: "PostgreSQL stores are not available yet; use store = \"sqlite:PATH\""
+            )
+        }
+    }
+}

@@ -1,1 +1,0 @@
-// LocusStore module.

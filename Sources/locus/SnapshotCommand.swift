@@ -1,0 +1,81 @@
+import ArgumentParser
+import Foundation
+import LocusCore
+import LocusEngine
+import LocusStore
+
+/// `locus snapshot [--config FILE] [--json]`: one complete pass over every source, then the picture.
+struct SnapshotCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "snapshot",
+        abstract: "Read every source once and print what Locus sees.",
+        discussion: """
+            Reads every inventory, resolves every workload EID once, fetches every registration table,
+            compares with what earlier runs stored, and prints workloads, alerts, sources and recent
+            events: a table, or with --json the document described in CONFIG.md. Exits 0 whenever it
+            printed the picture (critical alerts included), 1 when the configuration is invalid.
+            """
+    )
+
+    @OptionGroup var options: EngineCommandOptions
+
+    @Flag(name: .long, help: "Print the JSON document of CONFIG.md instead of a table.")
+    var json = false
+
+    func run() async throws {
+        let snapshot = try await options.takeSnapshot()
+        if json {
+            var data = try SnapshotDocument(snapshot).jsonData()
+            data.append(UInt8(ascii: "\n"))
+            FileHandle.standardOutput.write(data)
+        } else {
+            print(SnapshotTable(snapshot).render(), terminator: "")
+        }
+    }
+}
+
+/// `--config FILE` and the one-shot run shared by `snapshot` and `check`.
+struct EngineCommandOptions: ParsableArguments {
+    @Option(
+        name: .long,
+        help: ArgumentHelp("The configuration file (default: $XDG_CONFIG_HOME/locus/locus.toml).", valueName: "FILE")
+    )
+    var config: String?
+
+    /// Reads the config (errors `FILE:LINE: message` on stderr, exit 1), opens the store, runs one
+    /// complete pass and returns its snapshot.
+    func takeSnapshot() async throws -> Snapshot {
+        let engine = try makeEngine()
+        return try await engine.runOnce()
+    }
+
+    func makeEngine() throws -> Engine {
+        let directories = EngineSetup.directories
+        let file = EngineSetup.configFile(config, directories: directories)
+        let loaded: (config: LocusConfig, warnings: [ConfigWarning])
+        do {
+            loaded = try EngineSetup.loadConfig(at: file, directories: directories)
+        } catch {
+            StandardError.write(error.errors.map(\.description))
+            throw ExitCode(1)
+        }
+        StandardError.write(loaded.warnings.map { "warning: \($0)" })
+        // Logs go to the log file; a log file that cannot be opened must not stop a one-shot run.
+        try? EngineSetup.bootstrapLogging(directories: directories)
+        let store: any HistoryStore
+        do {
+            store = try EngineSetup.openStore(loaded.config.store)
+        } catch {
+            StandardError.write(["\(file): \(error)"])
+            throw ExitCode(1)
+        }
+        return Engine(config: loaded.config, store: store)
+    }
+}
+
+enum StandardError {
+    static func write(_ lines: [String]) {
+        guard !lines.isEmpty else { return }
+        FileHandle.standardError.write(Data((lines.joined(separator: "\n") + "\n").utf8))
+    }
+}

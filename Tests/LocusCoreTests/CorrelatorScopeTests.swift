@@ -1,0 +1,114 @@
+import Foundation
+import Testing
+
+@testable import LocusCore
+
+@Suite("Correlator: scope, ids and acknowledgements")
+struct CorrelatorScopeTests {
+    typealias F = WorldFixtures
+    let correlator = Correlator()
+
+    @Test func reevaluationTouchesOnlyTheChangedWorkloads() {
+        var world = F.world(count: 500)
+        let first = correlator.ingest(
+            [F.registered("web-042", ["127.0.2.1"]), F.negative("web-100")],
+            into: &world,
+            now: F.at(1)
+        )
+        #expect(first.correlation.evaluatedWorkloads == ["web-042", "web-100"])
+        #expect(first.correlation.evaluatedSources.isEmpty)
+        #expect(world.alerts.count == 2)
+
+        // The same answers again change nothing and evaluate nothing.
+        let again = correlator.ingest(
+            [F.registered("web-042", ["127.0.2.1"], at: F.at(30)), F.negative("web-100", at: F.at(30))],
+            into: &world,
+            now: F.at(30)
+        )
+        #expect(again.correlation.evaluatedWorkloads.isEmpty)
+        #expect(again.correlation.transitions.isEmpty)
+        #expect(world.workloads["web-042"]?.mapping.checkedAt == F.at(30))
+
+        let source = correlator.ingest([F.source("inv", .ok, kind: .inventory)], into: &world, now: F.at(31))
+        #expect(source.correlation.evaluatedWorkloads.isEmpty)
+        #expect(source.correlation.evaluatedSources == ["inv"])
+    }
+
+    @Test func anInventoryEditTouchesOnlyTheWorkloadsItChanges() {
+        var specs = (0..<50).map { F.spec("vm-\($0)", host: $0 + 1, line: $0 * 10) }
+        var world = F.world(specs)
+        // Lines shift for everybody (a comment added on top), one site changes, one workload goes, one comes.
+        specs = specs.map { spec in
+            var shifted = spec
+            shifted.line += 3
+            return shifted
+        }
+        specs[7].site = "dc-west"
+        specs.remove(at: 9)
+        specs.append(F.spec("vm-new", host: 200))
+        let change = world.apply(.inventoryLoaded(source: "main", workloads: specs))
+        #expect(change.touchedWorkloads == ["vm-7", "vm-9", "vm-new"])
+        #expect(world.workloads["vm-9"] == nil)
+        #expect(world.workloads["vm-3"]?.spec.line == 33)
+    }
+
+    @Test func alertIDsAreStableAcrossRaisesAndProcesses() {
+        #expect(AlertID(kind: .locatorMismatch, subject: "web-07").rawValue == "locator-mismatch:web-07")
+        #expect(AlertID(kind: .sourceDown, subject: "mr-1").rawValue == "source-down:mr-1")
+
+        var world = F.world([F.spec("web-07", host: 7)])
+        let first = correlator.ingest([F.registered("web-07", ["127.0.2.1"])], into: &world, now: F.at(1))
+        _ = correlator.ingest([F.registered("web-07", ["127.0.1.1"], at: F.at(2))], into: &world, now: F.at(2))
+        let again = correlator.ingest([F.registered("web-07", ["127.0.2.1"], at: F.at(3))], into: &world, now: F.at(3))
+        #expect(first.correlation.raised.map(\.id) == again.correlation.raised.map(\.id))
+        #expect(again.correlation.raised.first?.firstSeen == F.at(3))
+
+        // Another process building the same world from scratch names it the same.
+        var other = F.world([F.spec("web-07", host: 7)])
+        let elsewhere = correlator.ingest([F.registered("web-07", ["127.0.2.1"])], into: &other, now: F.at(9))
+        #expect(elsewhere.correlation.raised.map(\.id) == [AlertID(rawValue: "locator-mismatch:web-07")])
+    }
+
+    @Test func anAcknowledgementCoversOneOccurrence() {
+        var world = F.world([F.spec("web-07", host: 7)])
+        let id = AlertID(kind: .mappingMissing, subject: "web-07")
+        _ = correlator.ingest([F.negative("web-07")], into: &world, now: F.at(1))
+        world.acknowledge([Acknowledgement(alertID: id, by: "ops1", at: F.at(2))])
+        #expect(world.alerts[id]?.acknowledgedBy == "ops1")
+
+        _ = correlator.ingest([F.registered("web-07", ["127.0.1.1"], at: F.at(3))], into: &world, now: F.at(3))
+        _ = correlator.ingest([F.negative("web-07", at: F.at(4))], into: &world, now: F.at(4))
+        #expect(world.alerts[id] != nil)
+        #expect(world.alerts[id]?.acknowledgedBy == nil)
+    }
+
+    @Test func anAcknowledgementLoadedBeforeTheAlertAppliesWhenItIsRaised() {
+        var world = F.world([F.spec("web-07", host: 7)])
+        let id = AlertID(kind: .mappingMissing, subject: "web-07")
+        world.acknowledge([Acknowledgement(alertID: id, by: "ops2", at: F.at(0))])
+        _ = correlator.ingest([F.negative("web-07")], into: &world, now: F.at(1))
+        #expect(world.alerts[id]?.acknowledgedBy == "ops2")
+    }
+
+    @Test func aWorkloadLeavingTheInventoryTakesItsAlertsWithIt() {
+        var world = F.world([F.spec("web-07", host: 7), F.spec("web-08", host: 8)])
+        _ = correlator.ingest([F.negative("web-07")], into: &world, now: F.at(1))
+        let update = correlator.ingest(
+            [.inventoryLoaded(source: "main", workloads: [F.spec("web-08", host: 8)])],
+            into: &world,
+            now: F.at(2)
+        )
+        #expect(update.correlation.cleared.map(\.id) == [AlertID(kind: .mappingMissing, subject: "web-07")])
+        #expect(world.alerts.isEmpty)
+    }
+
+    @Test func aWorkloadDeclaredByTwoSourcesStaysWhileOneStillDeclaresIt() {
+        var world = F.world([F.spec("web-07", host: 7)], source: "main")
+        _ = world.apply(.inventoryLoaded(source: "ovf", workloads: [F.spec("web-07", host: 7)]))
+        #expect(world.workloads["web-07"]?.sources == ["main", "ovf"])
+        _ = world.apply(.inventoryLoaded(source: "main", workloads: []))
+        #expect(world.workloads["web-07"]?.sources == ["ovf"])
+        _ = world.apply(.inventoryLoaded(source: "ovf", workloads: []))
+        #expect(world.workloads["web-07"] == nil)
+    }
+}
