@@ -43,8 +43,15 @@ struct DashboardCommand: AsyncParsableCommand {
         )
         let outcome: DashboardOutcome
         do {
-            let dashboard = await Dashboard(setup: setup)
-            outcome = try await dashboard.run()
+            if let configFile {
+                outcome = try await LiveDashboard.run(
+                    LiveDashboard.makeEngine(configFile: configFile.path),
+                    setup: setup
+                )
+            } else {
+                let dashboard = await Dashboard(setup: setup)
+                outcome = try await dashboard.run()
+            }
         } catch let refusal as TerminalUnavailable {
             FileHandle.standardError.write(Data((refusal.description + "\n").utf8))
             throw ExitCode(TerminalUnavailable.exitStatus)

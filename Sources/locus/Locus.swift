@@ -16,9 +16,13 @@ struct Locus: AsyncParsableCommand {
         version: LocusVersion.string,
         subcommands: [
             DashboardCommand.self,
+            LabCommand.self,
             ThemesCommand.self,
-                // Further subcommands are listed here, in the order `locus --help` shows them:
-                // LigCommand.self, MapServerCommand.self, and the lab, snapshot and check commands.
+            SnapshotCommand.self,
+            CheckCommand.self,
+            ConfigCommand.self,
+            LigCommand.self,
+            MapServerCommand.self,
         ],
         defaultSubcommand: DashboardCommand.self
     )
