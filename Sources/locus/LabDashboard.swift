@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import LocusEngine
 import LocusLab
 import LocusTUI
 
@@ -18,6 +19,8 @@ enum LabDashboard {
             FileHandle.standardError.write(Data((error.description + "\n").utf8))
             throw ExitCode(TerminalUnavailable.exitStatus)
         }
+        // The lab logs from its first moment; the terminal will belong to the dashboard.
+        try? EngineSetup.bootstrapLogging(directories: EngineSetup.directories)
         let lab = try await Lab.start(configuration)
         let outcome: DashboardOutcome
         do {

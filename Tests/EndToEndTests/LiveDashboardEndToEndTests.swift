@@ -26,7 +26,7 @@ struct LiveDashboardEndToEndTests {
 
         // The filter narrows the list.
         try tmux.press("/")
-        try tmux.type("web", enter: true)
+        try tmux.type("web state:ok", enter: true)
         screen = try tmux.waitFor("the filtered list") { screen in
             guard let shown = LiveScreenText.shownCount(screen) else { return false }
             return shown > 0 && shown < 300
@@ -55,9 +55,13 @@ struct LiveDashboardEndToEndTests {
         try tmux.type(move.name, enter: true)
         try tmux.waitFor("the moved workload's row with its new site") { screen in
             screen.split(separator: "\n").contains { row in
-                row.contains(" \(move.name) ") && row.contains(move.to + " 127.0.")
+                row.contains(move.name + " ") && row.contains(move.to + " 127.0.")
             }
         }
+        // Its detail lists the move among its recent events, read from the store.
+        try tmux.press("Enter")
+        try tmux.waitFor(text: "moved \(move.name) ")
+        try tmux.press("Enter")
         try tmux.press("Escape")
 
         // Acknowledging an alert marks it.

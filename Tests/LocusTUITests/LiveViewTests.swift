@@ -104,9 +104,15 @@ struct LiveViewTests {
         let lines = try F.render(.events, data: F.data(F.fullWorld()))
         let text = lines.joinedText
         #expect(text.contains("moved web-02 dc-east → dc-west"))
-        let moveRow = try #require(lines.firstIndex { $0.contains("moved web-02") })
-        let raised = try #require(lines.firstIndex { $0.contains("raised") })
-        #expect(raised <= moveRow || text.contains("raised"))
+        #expect(text.contains("raised  locator-mismatch critical"))
+        // Newest first: the times down the TIME column never increase.
+        let times = lines.listPart.compactMap { line -> String? in
+            guard let match = line.range(of: #"^.\d\d:\d\d "#, options: .regularExpression) else { return nil }
+            return String(line[match].dropFirst().prefix(5))
+        }
+        #expect(times.count == 2)
+        #expect(times == times.sorted(by: >))
+        #expect(times.first == "08:02")
     }
 
     @Test func sitesShowCountsAndRegistrations() throws {

@@ -144,7 +144,7 @@ public final class Dashboard {
             case .live(let update):
                 live.receive(update)
             case .history(let history):
-                live.history = history
+                live.accept(history)
             case .acknowledged(let id, let error):
                 state.message =
                     error.map { StatusMessage(.error, "could not acknowledge \(id): \($0)") }

@@ -20,10 +20,10 @@ public enum EventText {
             let from = move.fromSite ?? move.fromLocators.first ?? "nowhere"
             let to = move.toSite ?? move.toLocators.first ?? "nowhere"
             return "moved \(event.subject) \(from) \(arrow) \(to)"
-        case .alertRaised:
-            return "raised \(event.subject): \(event.detail)"
-        case .alertCleared:
-            return "cleared \(event.subject): \(event.detail)"
+        case .alertRaised, .alertCleared:
+            // The subject is the alert id (`locator-mismatch:web-07`); the detail names the workload.
+            let kind = event.subject.split(separator: ":").first.map(String.init) ?? event.subject
+            return "\(kind) \(event.detail)"
         case .sourceState:
             return "source \(event.subject): \(event.detail)"
         case .migration:

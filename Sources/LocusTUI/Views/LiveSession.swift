@@ -7,7 +7,7 @@ import LocusCore
 final class LiveSession {
     private let connection: LiveConnection?
     private var latest: LiveUpdate?
-    var history: WorkloadHistory?
+    private var history: WorkloadHistory?
     /// The subject last asked for and the newest event time of it seen then, so that a new
     /// event about the selected workload fetches its history again.
     private var requested: (subject: String, newest: Date?)?
@@ -30,6 +30,13 @@ final class LiveSession {
             now: CoarseText.minute(of: Date()),
             shownRTT: shownRTT
         )
+    }
+
+    /// Keeps a fetched history unless a newer request (another selection) is outstanding: fetches
+    /// may finish out of order.
+    func accept(_ fetched: WorkloadHistory) {
+        guard fetched.subject == requested?.subject else { return }
+        history = fetched
     }
 
     func receive(_ update: LiveUpdate) {
