@@ -15,11 +15,9 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
     ],
     targets: [
-        .systemLibrary(
-            name: "CNcurses",
-            pkgConfig: "ncursesw",
-            providers: [.apt(["libncurses-dev"])]
-        ),
+        // No pkgConfig: SwiftPM would warn about the -D flags ncursesw.pc carries, and the shim header
+        // defines what those flags would.
+        .systemLibrary(name: "CNcurses", providers: [.apt(["libncurses-dev"])]),
         .target(
             name: "LISP",
             dependencies: [
@@ -35,6 +33,21 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
+            name: "DNS",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        .target(
+            name: "DNSNet",
+            dependencies: [
+                "DNS",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
         .target(name: "LocusCore"),
@@ -83,6 +96,8 @@ let package = Package(
         ),
         .testTarget(name: "LISPTests", dependencies: ["LISP"]),
         .testTarget(name: "LISPNetTests", dependencies: ["LISP", "LISPNet", "LocusCore"]),
+        .testTarget(name: "DNSTests", dependencies: ["DNS"]),
+        .testTarget(name: "DNSNetTests", dependencies: ["DNS", "DNSNet"]),
         .testTarget(name: "LocusCoreTests", dependencies: ["LocusCore"]),
         .testTarget(name: "LocusStoreTests", dependencies: ["LocusStore", "LocusCore"]),
         .testTarget(
@@ -90,6 +105,13 @@ let package = Package(
             dependencies: ["LocusEngine", "LocusLab", "LocusCore", "LocusStore", "LISP", "LISPNet"]
         ),
         .testTarget(name: "LocusTUITests", dependencies: ["LocusTUI", "LocusCore"]),
+        .testTarget(
+            name: "LocusLabTests",
+            dependencies: [
+                "LocusLab", "LocusCore", "LISP", "LISPNet",
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]
+        ),
         .testTarget(name: "EndToEndTests", dependencies: ["LocusCore"]),
     ],
     swiftLanguageModes: [.v6]

@@ -44,13 +44,20 @@ public actor ChurnDriver {
             } catch {
                 return
             }
-            guard let action = planner.next(stalled: currentlyStalled()) else { continue }
             do {
-                try await perform(action)
+                try await performNext()
             } catch {
-                logger.warning("churn action failed", metadata: ["action": "\(action)", "error": "\(error)"])
+                logger.warning("churn action failed", metadata: ["error": "\(error)"])
             }
         }
+    }
+
+    /// Plans and carries out one action now; `nil` when nothing can move.
+    @discardableResult
+    func performNext() async throws -> ChurnAction? {
+        guard let action = planner.next(stalled: currentlyStalled()) else { return nil }
+        try await perform(action)
+        return action
     }
 
     /// Moves `workload` to `site` now, as a completed migration (or, with `updatingInventory: false`, one the

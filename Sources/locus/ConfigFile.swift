@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import LocusCore
 
 /// The configuration file the dashboard was started with, as far as the shell needs it.
 struct ConfigFile {
@@ -9,6 +10,7 @@ struct ConfigFile {
 
     /// The file at `explicitPath` (which must exist), else the default one if it exists.
     /// - Returns: nil when no config file is given and none exists at the default place.
+    /// - Throws: `ConfigFileError` naming `FILE:LINE` when the file cannot be read or is not valid TOML.
     static func locate(explicitPath: String?, paths: LocusPaths) throws -> ConfigFile? {
         let path = explicitPath ?? paths.defaultConfigFile
         guard FileManager.default.fileExists(atPath: path) else {
@@ -21,25 +23,24 @@ struct ConfigFile {
         do {
             text = try String(contentsOfFile: path, encoding: .utf8)
         } catch {
-            throw ValidationError("cannot read config file \(path): \(error.localizedDescription)")
+            throw ConfigFileError(path: path, line: nil, message: "cannot read the file: \(error.localizedDescription)")
         }
-        return ConfigFile(path: path, name: topLevelName(in: text))
+        do {
+            let document = try TOML.parse(text)
+            return ConfigFile(path: path, name: document["name"]?.string)
+        } catch {
+            throw ConfigFileError(path: path, line: error.line, message: error.message)
+        }
     }
+}
 
-    /// The `name = "…"` key before the first table header: the one value the shell shows.
-    /// The rest of the file is read by the engine.
-    static func topLevelName(in text: String) -> String? {
-        for rawLine in text.split(separator: "\n", omittingEmptySubsequences: false) {
-            let line = rawLine.trimmingCharacters(in: .whitespaces)
-            if line.hasPrefix("[") {
-                return nil
-            }
-            guard line.hasPrefix("name"), let equals = line.firstIndex(of: "=") else { continue }
-            guard line[..<equals].trimmingCharacters(in: .whitespaces) == "name" else { continue }
-            let value = line[line.index(after: equals)...].trimmingCharacters(in: .whitespaces)
-            guard value.hasPrefix("\""), let close = value.dropFirst().firstIndex(of: "\"") else { return nil }
-            return String(value[value.index(after: value.startIndex)..<close])
-        }
-        return nil
+/// A config file Locus cannot start with; printed as `FILE:LINE: message`, exit status 1.
+struct ConfigFileError: Error, CustomStringConvertible {
+    var path: String
+    var line: Int?
+    var message: String
+
+    var description: String {
+        line.map { "\(path):\($0): \(message)" } ?? "\(path): \(message)"
     }
 }

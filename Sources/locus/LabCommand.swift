@@ -1,105 +1,103 @@
 import ArgumentParser
+import Dispatch
 import Foundation
-import LocusCore
+import LocusEngine
 import LocusLab
 
-/// `locus lab`: a real LISP lab on loopback (map-server, simulated xTRs, churn) with the
-/// dashboard on top, in one process; `--headless` runs only the lab, for another Locus to watch.
+/// `locus lab`: the embedded lab on loopback with the dashboard over it (see `LabDashboard`);
+/// `--headless`: the lab alone, until SIGINT or SIGTERM.
 struct LabCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "lab",
-        abstract: "Run a LISP lab on loopback and watch it in the dashboard.",
+        abstract: "Run a LISP lab on loopback: a map-server, one xTR per site, workloads that move.",
         discussion: """
-            Starts a map-server and one simulated xTR per site on 127.0.0.1, registers the \
-            workloads' EIDs, moves some of them over time (--churn), writes locus.toml, \
-            inventory.toml and the store into the lab directory, and opens the dashboard on it. \
-            On exit (q or a signal) the lab stops and a temporary directory is removed; a \
-            directory given with --dir is kept. With --headless the lab runs without the \
-            dashboard and prints the path of its locus.toml.
+            Starts, in this process and on free loopback ports, a map-server with its registration API and \
+            one simulated xTR per site that registers its workloads' EIDs with the site's RLOCs in \
+            127.0.0.0/8 and answers RLOC probes. It writes keys (0600), mapserver.toml, inventory.toml and \
+            locus.toml into the lab directory. Once every site's first registration is confirmed it prints \
+            the absolute path of that locus.toml alone on the first line of stdout, so that \
+            `locus snapshot --config PATH` and `locus check --config PATH` can watch it. It runs until \
+            SIGINT or SIGTERM, then closes its sockets and removes a temporary lab directory.
+
+            With --churn SECONDS a random workload moves every SECONDS (the destination xTR registers it, \
+            the source withdraws it, the inventory is rewritten), and now and then something breaks on \
+            purpose: an xTR stops registering for a while, a move the inventory does not learn about, \
+            a workload that flaps between two sites. The same --seed gives the same world.
             """
     )
 
-    @Option(help: "Number of workloads.")
+    @Option(help: "How many workloads.")
     var workloads = 300
 
-    @Option(help: "Number of sites.")
+    @Option(help: "How many sites (dc-east, dc-west, cloud-1, …).")
     var sites = 3
 
-    @Option(help: "Seed of the generated world and of the churn: the same seed, the same lab.")
+    @Option(help: "The seed of the world and of the churn.")
     var seed: UInt64 = 1
+
+    @Option(help: ArgumentHelp("Seconds between churn actions; 0 for none (the default).", valueName: "SECONDS"))
+    var churn: Double = 0
 
     @Option(
         help: ArgumentHelp(
-            "Time between moves: seconds (2) or a duration (500ms, 1m); 0 for none.",
-            valueName: "interval"
-        )
+            "The lab directory, kept after the lab stops (default: a new temporary one).",
+            valueName: "DIR"
+        ),
+        completion: .directory
     )
-    var churn = "0"
-
-    @Option(help: ArgumentHelp("Keep the lab's files in this directory (default: a temporary one).", valueName: "dir"))
     var dir: String?
 
-    @Flag(help: "Run the lab without the dashboard, until SIGINT or SIGTERM.")
+    @Flag(help: "Run the lab alone, without the dashboard.")
     var headless = false
 
     @OptionGroup
     var display: DisplayOptions
 
     func validate() throws {
-        guard workloads > 0 else { throw ValidationError("--workloads must be at least 1") }
-        guard sites > 0 else { throw ValidationError("--sites must be at least 1") }
-        _ = try churnInterval()
-    }
-
-    func churnInterval() throws -> Duration? {
-        let interval: Duration
-        if let seconds = Int(churn) {
-            guard seconds >= 0 else { throw ValidationError("--churn must not be negative") }
-            interval = .seconds(seconds)
-        } else {
-            do {
-                interval = try Duration(configText: churn)
-            } catch {
-                throw ValidationError("--churn \(churn): \(error.reason)")
-            }
+        guard churn >= 0, churn.isFinite else { throw ValidationError("--churn \(churn): give seconds, 0 or more") }
+        guard (1...WorldGenerator.maximumSites).contains(sites) else {
+            throw ValidationError("--sites \(sites): give 1 to \(WorldGenerator.maximumSites)")
         }
-        return interval == .zero ? nil : interval
+        guard workloads >= 0 else { throw ValidationError("--workloads \(workloads): give 0 or more") }
     }
 
     func run() async throws {
-        let configuration = LabConfiguration(
-            workloads: workloads,
-            sites: sites,
-            seed: seed,
-            churnInterval: try churnInterval(),
-            directory: dir
-        )
-        if headless {
-            try await runHeadless(configuration)
-        } else {
-            try await LabDashboard.run(configuration, display: display)
+        guard headless else {
+            try await LabDashboard.run(labConfiguration, display: display)
+            return
         }
-    }
-
-    private func runHeadless(_ configuration: LabConfiguration) async throws {
-        let lab = try await Lab.start(configuration)
-        FileHandle.standardOutput.write(Data((lab.configFile + "\n").utf8))
-        let (stopped, stop) = AsyncStream.makeStream(of: Void.self)
+        try? EngineSetup.bootstrapLogging(directories: EngineSetup.directories)
+        let (stopRequests, stopContinuation) = AsyncStream.makeStream(of: Int32.self)
+        // Installed before the lab starts, so a signal during the start still stops it cleanly.
         let signals = [SIGINT, SIGTERM].map { number in
             signal(number, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-            source.setEventHandler { stop.yield() }
+            source.setEventHandler { stopContinuation.yield(number) }
             source.resume()
             return source
         }
         defer {
-            for source in signals {
-                source.cancel()
-            }
+            for source in signals { source.cancel() }
         }
-        for await _ in stopped {
-            break
+        let lab: Lab
+        do {
+            lab = try await Lab.start(labConfiguration)
+        } catch {
+            StandardError.write(["locus lab: \(error)"])
+            throw ExitCode(1)
         }
+        FileHandle.standardOutput.write(Data((lab.configFile + "\n").utf8))
+        for await _ in stopRequests { break }
         await lab.stop()
+    }
+
+    private var labConfiguration: LabConfiguration {
+        LabConfiguration(
+            workloads: workloads,
+            sites: sites,
+            seed: seed,
+            churnInterval: churn > 0 ? .milliseconds(Int64((churn * 1000).rounded())) : nil,
+            directory: dir
+        )
     }
 }

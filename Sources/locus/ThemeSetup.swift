@@ -19,7 +19,7 @@ struct ThemeSetup {
     /// The theme to start with and, when a theme file could not be used, what to tell the
     /// operator (`FILE:LINE: message`, and that the default is used instead).
     func initialTheme(requested: String?) throws -> (name: String, warning: String?) {
-        let fileWarning = catalog.errors.first.map { "\($0); that theme is left out" }
+        let fileWarning = catalog.errors.first.map { "theme left out: \($0)" }
         guard let requested else {
             return (Theme.default.name, fileWarning)
         }
@@ -27,7 +27,7 @@ struct ThemeSetup {
             return (match, fileWarning)
         }
         if let error = catalog.errors(forTheme: requested).first {
-            return (Theme.default.name, "\(error); using the default theme")
+            return (Theme.default.name, "using the default theme: \(error)")
         }
         let known = catalog.names.joined(separator: ", ")
         throw ValidationError("no theme called '\(requested)'; themes: \(known) (see `locus themes list`)")

@@ -32,10 +32,11 @@ struct DashboardEndToEndTests {
         /// Starts locus from the shell, recording its pid and, when it ends, its exit status.
         ///
         /// A wrapper script writes its pid and then execs locus, so the pid is locus's own.
+        /// `NO_COLOR` is removed because the test runner may set it.
         func startLocus(term: String = "xterm-256color", arguments: String = "") throws {
             let script = """
                 echo $$ > \(shellQuoted(scratch.file("pid")))
-                exec env TERM=\(term) LANG=C.UTF-8 LC_ALL=C.UTF-8 \\
+                exec env -u NO_COLOR TERM=\(term) LANG=C.UTF-8 LC_ALL=C.UTF-8 \\
                     XDG_CONFIG_HOME=\(shellQuoted(scratch.file("config"))) \\
                     XDG_STATE_HOME=\(shellQuoted(scratch.file("state"))) \\
                     \(shellQuoted(LocusBinary.path)) "$@"
@@ -157,20 +158,8 @@ struct DashboardEndToEndTests {
 @Suite("Dashboard without a terminal")
 struct HeadlessRefusalTests {
     private func runLocus(environment: [String: String]) throws -> (status: Int32, stdout: String, stderr: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: LocusBinary.path)
-        process.arguments = []
-        process.environment = environment
-        process.standardInput = FileHandle(forReadingAtPath: "/dev/null")
-        let output = Pipe()
-        let errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
-        let out = output.fileHandleForReading.readDataToEndOfFile()
-        let err = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: out, as: UTF8.self), String(decoding: err, as: UTF8.self))
+        let result = try Subprocess.run(LocusBinary.path, [], environment: environment)
+        return (result.status, result.stdout, result.stderr)
     }
 
     @Test func stdoutNotATerminal() throws {
@@ -197,16 +186,13 @@ struct HeadlessRefusalTests {
 
     @Test func versionAndHelp() throws {
         let scratch = try ScratchDirectory()
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: LocusBinary.path)
-        process.arguments = ["--version"]
-        process.environment = ["HOME": scratch.path]
-        let output = Pipe()
-        process.standardOutput = output
-        try process.run()
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0)
-        #expect(text.hasPrefix("locus "))
+        let version = try Subprocess.run(LocusBinary.path, ["--version"], environment: ["HOME": scratch.path])
+        #expect(version.status == 0)
+        #expect(version.stdout.hasPrefix("locus "))
+        let help = try Subprocess.run(LocusBinary.path, ["help", "dashboard"], environment: ["HOME": scratch.path])
+        #expect(help.status == 0)
+        for option in ["--config", "--theme", "--ascii", "--no-color"] {
+            #expect(help.stdout.contains(option))
+        }
     }
 }

@@ -50,9 +50,10 @@ final class TmuxSession {
         try tmux(["send-keys", "-t", "0"] + keys)
     }
 
-    /// The visible screen, one string per row.
-    func screen() throws -> String {
-        try tmux(["capture-pane", "-p", "-t", "0"])
+    /// The visible screen, one string per row; with `escapes`, including the SGR sequences
+    /// that set colours and attributes.
+    func screen(escapes: Bool = false) throws -> String {
+        try tmux(["capture-pane", "-p", "-t", "0"] + (escapes ? ["-e"] : []))
     }
 
     /// A tmux format evaluated for the pane (`#{alternate_on}`, `#{pane_pid}`).
@@ -128,54 +129,13 @@ final class TmuxSession {
     }
 
     /// Runs a program to completion and returns its stdout; throws when it fails.
-    ///
-    /// Spawned and reaped directly: `tmux new-session` leaves a server behind that inherits
-    /// the child's descriptors, which keeps pipes open and has been seen to leave
-    /// `Process.waitUntilExit` waiting forever. Output goes through files instead.
     @discardableResult
     static func run(_ executable: String, _ arguments: [String]) throws -> String {
-        let directory = FileManager.default.temporaryDirectory.path
-        let outputPath = directory + "/locus-e2e-out-\(UUID().uuidString)"
-        let errorPath = directory + "/locus-e2e-err-\(UUID().uuidString)"
-        defer {
-            unlink(outputPath)
-            unlink(errorPath)
+        let result = try Subprocess.run(executable, arguments)
+        guard result.status == 0 else {
+            throw TmuxError.failed(arguments.joined(separator: " "), status: result.status, stderr: result.stderr)
         }
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, outputPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-        posix_spawn_file_actions_addopen(&actions, 2, errorPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-        let argv = ([executable] + arguments).map { strdup($0) } + [nil]
-        defer {
-            for argument in argv {
-                free(argument)
-            }
-        }
-        var pid: pid_t = 0
-        let spawned = posix_spawn(&pid, executable, &actions, nil, argv, environ)
-        guard spawned == 0 else {
-            throw TmuxError.failed(
-                arguments.joined(separator: " "),
-                status: spawned,
-                stderr: "cannot start \(executable)"
-            )
-        }
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
-        let text = (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
-        let exited = status & 0x7F == 0
-        let code = (status >> 8) & 0xFF
-        guard exited && code == 0 else {
-            let stderr = (try? String(contentsOfFile: errorPath, encoding: .utf8)) ?? ""
-            throw TmuxError.failed(
-                arguments.joined(separator: " "),
-                status: exited ? code : 128 + (status & 0x7F),
-                stderr: stderr
-            )
-        }
-        return text
+        return result.stdout
     }
 }
 

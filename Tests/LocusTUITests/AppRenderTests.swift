@@ -80,6 +80,22 @@ struct AppRenderTests {
         #expect(lines[39].hasSuffix("┘"))
     }
 
+    @Test func theFocusedPaneTitleIsMarked() throws {
+        let listFocused = Shell.render(state, context())
+        let detailFocused = Shell.render(Shell.reduce(state, .toggleFocus), context())
+        // Every character of the divider row is one column wide, so characters count columns.
+        let row = listFocused.renderLines()[2]
+        let listTitleX = row.distance(
+            from: row.startIndex,
+            to: try #require(row.firstRange(of: "Workloads")).lowerBound
+        )
+        let detailTitleX = row.distance(from: row.startIndex, to: try #require(row.firstRange(of: "Detail")).lowerBound)
+        #expect(listFocused[listTitleX, 2].style.role == .tabActive)
+        #expect(listFocused[detailTitleX, 2].style.role == .border)
+        #expect(detailFocused[listTitleX, 2].style.role == .border)
+        #expect(detailFocused[detailTitleX, 2].style.role == .tabActive)
+    }
+
     @Test func asciiLinesWhenAsked() throws {
         let text = try screen(state, context(lineDrawing: .ascii))
         #expect(text.hasPrefix("+ Locus"))

@@ -54,6 +54,8 @@ struct TerminalProbeTests {
         #expect(TerminalUnavailable.exitStatus == 2)
     }
 
+    /// On the main actor, like the backend test that starts curses: both use terminfo's global state.
+    @MainActor
     @Test func terminfoIsConsulted() {
         #expect(TerminalProbe.current(term: "xterm-256color").terminfo == .usable)
         #expect(TerminalProbe.current(term: "no-such-terminal-type").terminfo == .unknown)

@@ -43,12 +43,29 @@ public final class Terminal {
     public static func open(options: Options, environment: [String: String]) throws(TerminalUnavailable) -> Terminal {
         let probe = TerminalProbe.current(term: environment["TERM"])
         try probe.check()
-        let term = probe.term ?? ""
-        guard let screen = newterm(term, locus_stdout(), locus_stdin()) else {
+        let noColor = options.noColor || !(environment["NO_COLOR"] ?? "").isEmpty
+        return try Terminal(
+            term: probe.term ?? "",
+            output: locus_stdout(),
+            input: locus_stdin(),
+            options: options,
+            noColor: noColor
+        )
+    }
+
+    /// Starts curses on the given streams without the checks `open` makes; tests use it to
+    /// run the real backend against a file and count the bytes it writes.
+    convenience init(
+        term: String,
+        output: UnsafeMutablePointer<FILE>,
+        input: UnsafeMutablePointer<FILE>,
+        options: Options,
+        noColor: Bool
+    ) throws(TerminalUnavailable) {
+        guard let screen = newterm(term, output, input) else {
             throw .cursesRefused(term)
         }
-        let noColor = options.noColor || !(environment["NO_COLOR"] ?? "").isEmpty
-        return Terminal(screen: screen, options: options, noColor: noColor)
+        self.init(screen: screen, options: options, noColor: noColor)
     }
 
     /// Sets the locale from the environment; without it wide characters are written as garbage.
