@@ -43,11 +43,18 @@ struct DashboardCommand: AsyncParsableCommand {
         )
         let outcome: DashboardOutcome
         do {
+            // A config the engine refuses still opens the dashboard, saying why nothing is watched.
+            var engines: LiveDashboard.Engines?
+            var setup = setup
             if let configFile {
-                outcome = try await LiveDashboard.run(
-                    LiveDashboard.makeEngine(configFile: configFile.path),
-                    setup: setup
-                )
+                do {
+                    engines = try LiveDashboard.makeEngine(configFile: configFile.path)
+                } catch {
+                    setup.state.message = StatusMessage(.error, error.summary)
+                }
+            }
+            if let engines {
+                outcome = try await LiveDashboard.run(engines, setup: setup)
             } else {
                 let dashboard = await Dashboard(setup: setup)
                 outcome = try await dashboard.run()

@@ -21,10 +21,22 @@ enum LabDashboard {
         }
         // The lab logs from its first moment; the terminal will belong to the dashboard.
         try? EngineSetup.bootstrapLogging(directories: EngineSetup.directories)
-        let lab = try await Lab.start(configuration)
+        let lab: Lab
+        do {
+            lab = try await Lab.start(configuration)
+        } catch {
+            StandardError.write(["locus lab: \(error)"])
+            throw ExitCode(1)
+        }
         let outcome: DashboardOutcome
         do {
-            let engines = try LiveDashboard.makeEngine(configFile: lab.configFile)
+            let engines: LiveDashboard.Engines
+            do {
+                engines = try LiveDashboard.makeEngine(configFile: lab.configFile)
+            } catch {
+                StandardError.write(error.lines)
+                throw ExitCode(1)
+            }
             Terminal.prepareLocale()
             var state = UIState(themeName: initialTheme.name, themeNames: themes.catalog.names)
             if let warning = initialTheme.warning {

@@ -16,16 +16,25 @@ enum LiveDashboard {
         var store: any HistoryStore
     }
 
-    /// Loads `configFile`, opens its store and makes the engine; config errors are printed
-    /// (`FILE:LINE: message`) before the terminal is taken, and exit with status 1.
-    static func makeEngine(configFile: String) throws -> Engines {
+    /// Why no engine could be made: every line says `FILE:LINE: message` or names the store.
+    struct SetupFailure: Error {
+        var lines: [String]
+
+        /// One line for the status bar.
+        var summary: String {
+            let more = lines.count > 1 ? " (and \(lines.count - 1) more; `locus config check` lists them)" : ""
+            return (lines.first ?? "cannot start the engine") + more
+        }
+    }
+
+    /// Loads `configFile`, opens its store and makes the engine.
+    static func makeEngine(configFile: String) throws(SetupFailure) -> Engines {
         let directories = EngineSetup.directories
         let loaded: (config: LocusConfig, warnings: [ConfigWarning])
         do {
             loaded = try EngineSetup.loadConfig(at: configFile, directories: directories)
         } catch {
-            StandardError.write(error.errors.map(\.description))
-            throw ExitCode(1)
+            throw SetupFailure(lines: error.errors.map(\.description))
         }
         // While curses owns the terminal, logs go to the log file or nowhere.
         try? EngineSetup.bootstrapLogging(directories: directories)
@@ -33,8 +42,7 @@ enum LiveDashboard {
         do {
             store = try EngineSetup.openStore(loaded.config.store)
         } catch {
-            StandardError.write(["\(configFile): \(error)"])
-            throw ExitCode(1)
+            throw SetupFailure(lines: ["\(configFile): \(error)"])
         }
         return Engines(engine: Engine(config: loaded.config, store: store), store: store)
     }
