@@ -64,6 +64,23 @@ struct LiveDashboardEndToEndTests {
         try tmux.press("Enter")
         try tmux.press("Escape")
 
+        // Sites: counts by inventory and mapping, and the map-server's registrations.
+        try tmux.press("4")
+        try tmux.waitFor("a site with its registrations") {
+            $0.contains("[4 Sites]") && $0.contains("registered") && $0.contains("by 127.0.")
+                && $0.contains("by inventory")
+        }
+        try tmux.press(":")
+        try tmux.type("filter site:dc-west", enter: true)
+        try tmux.press("1")
+        screen = try tmux.waitFor("only dc-west workloads") { screen in
+            guard let shown = LiveScreenText.shownCount(screen) else { return false }
+            return shown > 0 && shown < 300 && screen.contains("/site:dc-west")
+        }
+        let westRows = screen.split(separator: "\n").filter { $0.contains(" 127.0.") }
+        #expect(westRows.allSatisfy { $0.contains("dc-west") })
+        try tmux.press("Escape")
+
         // Acknowledging an alert marks it.
         try tmux.press("2")
         try tmux.waitFor("an alert", timeout: .seconds(60)) {
