@@ -52,7 +52,9 @@ extension LocusConfigParser {
         )
     }
 
-    /// One prefix in two sites would let either site's key register the other's EIDs.
+    /// One prefix in two sites would let either site's key register the other's EIDs — which is exactly
+    /// what VM mobility needs: a moved workload keeps its EID and the destination site registers its
+    /// host route. That is allowed only where every site listing the prefix accepts more-specifics.
     mutating func checkPrefixesUnique(_ sites: [MapServerSite]) {
         var owner: [String: MapServerSite] = [:]
         for site in sites {
@@ -60,10 +62,12 @@ extension LocusConfigParser {
             for prefix in site.prefixes where seen.insert(prefix).inserted {
                 let key = "\(site.iid) \(prefix)"
                 if let first = owner[key] {
+                    if first.acceptMoreSpecifics && site.acceptMoreSpecifics { continue }
                     reader.error(
                         line: site.line,
                         "site \"\(site.name)\": prefix \(prefix) in iid \(site.iid) already belongs to site "
-                            + "\"\(first.name)\" (line \(first.line))"
+                            + "\"\(first.name)\" (line \(first.line)); list it in several sites only with "
+                            + "accept_more_specifics = true in each"
                     )
                 } else {
                     owner[key] = site
