@@ -43,8 +43,22 @@ struct DashboardCommand: AsyncParsableCommand {
         )
         let outcome: DashboardOutcome
         do {
-            let dashboard = await Dashboard(setup: setup)
-            outcome = try await dashboard.run()
+            // A config the engine refuses still opens the dashboard, saying why nothing is watched.
+            var engines: LiveDashboard.Engines?
+            var setup = setup
+            if let configFile {
+                do {
+                    engines = try LiveDashboard.makeEngine(configFile: configFile.path)
+                } catch {
+                    setup.state.message = StatusMessage(.error, error.summary)
+                }
+            }
+            if let engines {
+                outcome = try await LiveDashboard.run(engines, setup: setup)
+            } else {
+                let dashboard = await Dashboard(setup: setup)
+                outcome = try await dashboard.run()
+            }
         } catch let refusal as TerminalUnavailable {
             FileHandle.standardError.write(Data((refusal.description + "\n").utf8))
             throw ExitCode(TerminalUnavailable.exitStatus)

@@ -4,7 +4,8 @@ import Foundation
 import LocusEngine
 import LocusLab
 
-/// `locus lab --headless`: the embedded lab on loopback, until SIGINT or SIGTERM.
+/// `locus lab`: the embedded lab on loopback with the dashboard over it (see `LabDashboard`);
+/// `--headless`: the lab alone, until SIGINT or SIGTERM.
 struct LabCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "lab",
@@ -49,6 +50,9 @@ struct LabCommand: AsyncParsableCommand {
     @Flag(help: "Run the lab alone, without the dashboard.")
     var headless = false
 
+    @OptionGroup
+    var display: DisplayOptions
+
     func validate() throws {
         guard churn >= 0, churn.isFinite else { throw ValidationError("--churn \(churn): give seconds, 0 or more") }
         guard (1...WorldGenerator.maximumSites).contains(sites) else {
@@ -59,11 +63,8 @@ struct LabCommand: AsyncParsableCommand {
 
     func run() async throws {
         guard headless else {
-            StandardError.write([
-                "locus lab: the dashboard over the lab is not available yet; run `locus lab --headless` and "
-                    + "`locus snapshot --config PATH`"
-            ])
-            throw ExitCode(2)
+            try await LabDashboard.run(labConfiguration, display: display)
+            return
         }
         try? EngineSetup.bootstrapLogging(directories: EngineSetup.directories)
         let (stopRequests, stopContinuation) = AsyncStream.makeStream(of: Int32.self)

@@ -17,8 +17,8 @@ struct Locus: AsyncParsableCommand {
         version: LocusVersion.string,
         subcommands: [
             DashboardCommand.self,
-            ThemesCommand.self,
             LabCommand.self,
+            ThemesCommand.self,
             SnapshotCommand.self,
             CheckCommand.self,
             ConfigCommand.self,

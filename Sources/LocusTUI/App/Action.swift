@@ -1,3 +1,5 @@
+import LocusCore
+
 /// Something the operator asked for, decoded from a key or a `:` command.
 public indirect enum Action: Hashable, Sendable {
     case showView(DashboardView)
@@ -22,6 +24,8 @@ public indirect enum Action: Hashable, Sendable {
     case acceptConfirmation
     case rejectConfirmation
     case quit
+    /// Stores an acknowledgement of the alert (asked for by `x`, after confirmation).
+    case acknowledge(AlertID)
 }
 
 /// An edit of the open `/` or `:` line.

@@ -1,3 +1,5 @@
+import LocusCore
+
 /// Something that may change what the dashboard shows.
 public enum DashboardEvent: Sendable {
     case terminal(TerminalEvent)
@@ -5,6 +7,12 @@ public enum DashboardEvent: Sendable {
     case minuteChanged
     /// Something outside the terminal changed what the screen shows: render again.
     case refresh
+    /// A new snapshot from the engine.
+    case live(LiveUpdate)
+    /// The store's recent events of a workload, fetched for the detail pane.
+    case history(WorkloadHistory)
+    /// An acknowledgement was stored, or could not be (the error says why).
+    case acknowledged(AlertID, error: String?)
 }
 
 /// Why the dashboard ended.
@@ -39,6 +47,8 @@ public final class Dashboard {
         public var environment: [String: String]
         /// The themes `state.themeName` and `t` choose from.
         public var themes: ThemeCatalog
+        /// The engine's snapshots and commands; nil without a configuration.
+        public var live: LiveConnection?
 
         public init(
             state: UIState,
@@ -47,7 +57,8 @@ public final class Dashboard {
             operatorName: String,
             options: Terminal.Options,
             environment: [String: String],
-            themes: ThemeCatalog
+            themes: ThemeCatalog,
+            live: LiveConnection? = nil
         ) {
             self.state = state
             self.configName = configName
@@ -56,6 +67,7 @@ public final class Dashboard {
             self.options = options
             self.environment = environment
             self.themes = themes
+            self.live = live
         }
     }
 
@@ -64,10 +76,12 @@ public final class Dashboard {
     /// Where outside producers (the engine's snapshot subscription in a later step) send events.
     public nonisolated let events: AsyncStream<DashboardEvent>.Continuation
     public private(set) var state: UIState
+    private var live: LiveSession
 
     public init(setup: Setup) {
         self.setup = setup
         self.state = setup.state
+        self.live = LiveSession(connection: setup.live)
         (stream, events) = AsyncStream.makeStream(of: DashboardEvent.self, bufferingPolicy: .unbounded)
     }
 
@@ -89,6 +103,8 @@ public final class Dashboard {
             }
         }
         defer { clock.cancel() }
+        let feed = live.start(sink: sink)
+        defer { feed?.cancel() }
 
         let backend = NcursesBackend(terminal: terminal, theme: setup.themes.theme(named: state.themeName))
         var shownTheme = state.themeName
@@ -108,13 +124,34 @@ public final class Dashboard {
                 for key in keys {
                     if key == .resize {
                         backend.invalidate()
+                    } else if let data = live.data,
+                        let next = LiveKeys.reduce(
+                            state,
+                            key: key,
+                            data: data,
+                            visibleRows: Shell.liveListRows(size: terminal.size)
+                        )
+                    {
+                        state = next
                     } else if let action = Shell.action(for: key, in: state) {
                         state = Shell.reduce(state, action)
                     }
                 }
-            case .minuteChanged, .refresh:
+            case .minuteChanged:
+                live.steadyRTTs()
+            case .refresh:
                 break
+            case .live(let update):
+                live.receive(update)
+            case .history(let history):
+                live.accept(history)
+            case .acknowledged(let id, let error):
+                state.message =
+                    error.map { StatusMessage(.error, "could not acknowledge \(id): \($0)") }
+                    ?? StatusMessage(.info, "acknowledged \(id) as \(setup.operatorName)")
             }
+            live.perform(&state.requests, operatorName: setup.operatorName, sink: sink)
+            live.fetchHistoryIfNeeded(state, visibleRows: Shell.liveListRows(size: terminal.size), sink: sink)
             if state.wantsToQuit {
                 return .quit
             }
@@ -136,6 +173,6 @@ public final class Dashboard {
             clock: WallClock.now(),
             world: setup.world
         )
-        return Shell.render(state, context)
+        return Shell.render(state, context, live: live.data)
     }
 }

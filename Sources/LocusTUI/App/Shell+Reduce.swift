@@ -69,6 +69,9 @@ extension Shell {
             state.confirmation = nil
         case .quit:
             state.wantsToQuit = true
+        case .acknowledge(let id):
+            state.requests.append(.acknowledge(id))
+            state.message = StatusMessage(.info, "acknowledging \(id)…")
         }
         return state
     }

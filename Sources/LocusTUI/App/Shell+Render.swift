@@ -5,16 +5,22 @@ extension Shell {
     /// Layout, top to bottom: the header on the box's top edge, the tab bar, the list and
     /// detail panes side by side, a status line (prompt or message), the key hints on the
     /// bottom edge. Below `MinimumSize.dashboard` the whole screen is a `too small` notice.
-    public static func render(_ state: UIState, _ context: ShellContext) -> Frame {
+    ///
+    /// With `live` data (a configuration is loaded and the engine runs), the header counts the
+    /// snapshot and the body shows the active view; without, the views explain the empty world.
+    public static func render(_ state: UIState, _ context: ShellContext, live: LiveData? = nil) -> Frame {
         var frame = Frame(size: context.size, lineDrawing: context.lineDrawing)
         if MinimumSize.dashboard.drawNoticeIfTooSmall(in: &frame) {
             return frame
         }
         let layout = ShellLayout(frame.bounds)
         frame.draw(box: frame.bounds)
-        frame.render(header(context), in: layout.header)
+        frame.render(header(context, live: live, lineDrawing: frame.lineDrawing), in: layout.header)
         frame.render(
-            TabBar(titles: DashboardView.allCases.map(\.title), active: state.activeView.rawValue - 1),
+            TabBar(
+                titles: DashboardView.allCases.map { tabTitle($0, live: live) },
+                active: state.activeView.rawValue - 1
+            ),
             in: layout.tabs
         )
         frame.drawHorizontalLine(y: layout.upperDivider, from: 0, to: frame.width - 1)
@@ -22,11 +28,26 @@ extension Shell {
         frame.render(layout.split, in: layout.body)
         let (list, detail) = layout.split.layout(layout.body)
         drawPaneTitles(state, list: list, detail: detail, dividerY: layout.upperDivider, frame: &frame)
-        drawEmptyWorld(state, context, list: list, detail: detail, frame: &frame)
+        if let live {
+            LiveScreen.draw(
+                state.activeView.liveList,
+                state: state.live,
+                data: live,
+                filter: state.filter,
+                panes: LiveScreen.Panes(list: list, detail: detail, detailFocused: state.focus == .detail),
+                frame: &frame
+            )
+        } else {
+            drawEmptyWorld(state, context, list: list, detail: detail, frame: &frame)
+        }
         drawStatusLine(state, in: layout.status, frame: &frame)
-        frame.render(KeyHintBar(keyHints), in: layout.hints)
+        let hints =
+            live == nil
+            ? keyHints : Array(keyHints.prefix(1)) + LiveKeys.hints(for: state.activeView) + keyHints.dropFirst()
+        frame.render(KeyHintBar(hints), in: layout.hints)
         if state.isHelpOpen {
-            frame.render(HelpOverlay(keyMap: keyMap), in: layout.overlay)
+            let help = live == nil ? keyMap : KeyMap([LiveKeys.keyMapSection(for: state.activeView)] + keyMap.sections)
+            frame.render(HelpOverlay(keyMap: help), in: layout.overlay)
         }
         if let confirmation = state.confirmation {
             frame.render(
@@ -37,12 +58,20 @@ extension Shell {
         return frame
     }
 
-    private static func header(_ context: ShellContext) -> HeaderBar {
+    private static func header(_ context: ShellContext, live: LiveData?, lineDrawing: LineDrawing) -> HeaderBar {
         HeaderBar(
-            left: [" Locus", "·", HeaderBar.Segment(context.configName ?? "no config")],
+            left: live.map { LiveHeader.segments($0, lineDrawing: lineDrawing) }
+                ?? [" Locus", "·", HeaderBar.Segment(context.configName ?? "no config")],
             right: [HeaderBar.Segment(context.operatorName), HeaderBar.Segment(context.clock.description + " ")],
             separator: " "
         )
+    }
+
+    /// `Alerts (3)` counts the alerts not yet acknowledged.
+    private static func tabTitle(_ view: DashboardView, live: LiveData?) -> String {
+        guard view == .alerts, let live else { return view.title }
+        let open = live.snapshot.alerts.values.filter { !$0.isAcknowledged }.count
+        return open == 0 ? view.title : "\(view.title) (\(open))"
     }
 
     private static func drawPaneTitles(_ state: UIState, list: Rect, detail: Rect, dividerY: Int, frame: inout Frame) {

@@ -79,6 +79,10 @@ public struct UIState: Hashable, Sendable {
     public var message: StatusMessage?
     /// Set by `q`, `:quit` or a confirmed quit; the event loop ends when it sees it.
     public var wantsToQuit: Bool
+    /// Selection, sort and detail scroll of the live views.
+    public var live: LiveViewState
+    /// Work for the event loop (acknowledgements), taken and cleared by it after each reduction.
+    public var requests: [DashboardRequest]
 
     public init(
         activeView: DashboardView = .workloads,
@@ -95,5 +99,7 @@ public struct UIState: Hashable, Sendable {
         self.themeNames = themeNames.isEmpty ? [themeName] : themeNames
         self.message = nil
         self.wantsToQuit = false
+        self.live = LiveViewState()
+        self.requests = []
     }
 }

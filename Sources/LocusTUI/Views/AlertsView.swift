@@ -1,0 +1,96 @@
+import Foundation
+import LocusCore
+
+/// The Alerts list: severity (mark and word), kind, subject, message, age, acknowledgement.
+enum AlertsView {
+    static let columns = [
+        TableColumn("SEV", width: .fixed(6)),
+        TableColumn("KIND", width: .flexible(min: 16, weight: 0)),
+        TableColumn("SUBJECT", width: .flexible(min: 8, weight: 1)),
+        TableColumn("MESSAGE", width: .flexible(min: 10, weight: 3)),
+        TableColumn("AGE", width: .fixed(4), alignment: .trailing),
+        TableColumn("ACK", width: .flexible(min: 7, weight: 1)),
+    ]
+
+    static func cells(_ alert: Alert, now: Date, lineDrawing: LineDrawing) -> [TableCell] {
+        let mark = AlertText.mark(alert.severity)
+        return [
+            TableCell(
+                mark.symbol(lineDrawing) + " " + AlertText.word(alert.severity),
+                role: alert.isAcknowledged ? .muted : mark.role
+            ),
+            TableCell(alert.kind.rawValue),
+            TableCell(alert.subject),
+            TableCell(alert.message),
+            TableCell(CoarseText.age(since: alert.firstSeen, now: now)),
+            alert.acknowledgedBy.map { TableCell("ack \($0)", role: .ok) } ?? TableCell(""),
+        ]
+    }
+
+    static func detail(_ alert: Alert, data: LiveData, lineDrawing: LineDrawing) -> [StyledLine] {
+        let mark = AlertText.mark(alert.severity)
+        var lines: [StyledLine] = [
+            .marked(
+                mark,
+                [Span(AlertText.word(alert.severity) + " " + alert.kind.rawValue, style: Style(.text, .bold))],
+                lineDrawing: lineDrawing
+            ),
+            StyledLine("subject \(alert.subject)"),
+            StyledLine(alert.message),
+            StyledLine(
+                "first seen \(CoarseText.clock(alert.firstSeen, in: data.timeZone)) (\(CoarseText.age(since: alert.firstSeen, now: data.now)) ago)"
+            ),
+        ]
+        if let by = alert.acknowledgedBy {
+            let when = alert.acknowledgedAt.map { " at " + CoarseText.clock($0, in: data.timeZone) } ?? ""
+            lines.append(.marked(.ok, [Span("acknowledged by \(by)\(when)")], lineDrawing: lineDrawing))
+        } else {
+            lines.append(StyledLine("not acknowledged: x acknowledges", style: .muted))
+        }
+        lines.append(StyledLine("Enter shows \(alert.subject) in Workloads", style: .muted))
+        return lines
+    }
+}
+
+/// The Events list: newest first; a move reads `moved NAME FROM → TO`.
+enum EventsView {
+    static let columns = [
+        TableColumn("TIME", width: .fixed(5)),
+        TableColumn("KIND", width: .fixed(9)),
+        TableColumn("WHAT", width: .flexible(min: 10, weight: 1)),
+    ]
+
+    static func cells(_ event: Event, data: LiveData, lineDrawing: LineDrawing) -> [TableCell] {
+        let mark = EventText.mark(event.kind)
+        return [
+            TableCell(CoarseText.clock(event.time, in: data.timeZone)),
+            TableCell(mark.symbol(lineDrawing) + " " + EventText.kindWord(event.kind), role: mark.role),
+            TableCell(EventText.summary(event, lineDrawing: lineDrawing)),
+        ]
+    }
+
+    static func detail(_ event: Event, data: LiveData, lineDrawing: LineDrawing) -> [StyledLine] {
+        var lines: [StyledLine] = [
+            StyledLine(EventText.summary(event, lineDrawing: lineDrawing), style: Style(.text, .bold)),
+            StyledLine("at \(CoarseText.clock(event.time, in: data.timeZone))  subject \(event.subject)"),
+            StyledLine(event.detail),
+        ]
+        if let move = event.move {
+            lines.append(StyledLine("from \(move.fromLocators.joined(separator: ", "))"))
+            lines.append(StyledLine("to   \(move.toLocators.joined(separator: ", "))"))
+        }
+        return lines
+    }
+}
+
+/// The Migrations tab: present, and honest that migrations are not available yet.
+enum MigrationsView {
+    static let lines: [StyledLine] = [
+        StyledLine("Migrations are not available yet.", style: Style(.text, .bold)),
+        "",
+        StyledLine("Here you will approve, run, verify and roll back migrations:", style: .muted),
+        StyledLine("a plan moves a workload to another site, runs the mover,", style: .muted),
+        StyledLine("waits for the mapping and every dependency to follow, and", style: .muted),
+        StyledLine("can roll back. Moves seen on the network are under Events.", style: .muted),
+    ]
+}

@@ -1,0 +1,155 @@
+import LocusCore
+
+/// Something the dashboard must do outside the pure state: sent by the reducer, run by the loop.
+public enum DashboardRequest: Hashable, Sendable {
+    case acknowledge(AlertID)
+}
+
+extension DashboardView {
+    /// The live list shown in this tab.
+    public var liveList: LiveList {
+        switch self {
+        case .workloads: return .workloads
+        case .alerts: return .alerts
+        case .migrations: return .migrations
+        case .sites: return .sites
+        case .events: return .events
+        }
+    }
+}
+
+/// The keys of the live views (movement, sort, detail, jump, acknowledge) and their help.
+///
+/// They apply only on the main screen (no prompt, dialog or help open) and before the shell's
+/// own keys; a key they do not handle falls through to the shell.
+public enum LiveKeys {
+    struct Binding {
+        var keys: [Key]
+        var description: String
+        var lists: Set<LiveList>
+    }
+
+    static let moving: Set<LiveList> = [.workloads, .alerts, .sites, .events]
+
+    static let bindings: [Binding] = [
+        Binding(keys: [.up, .character("k")], description: "previous row (detail: scroll up)", lists: moving),
+        Binding(keys: [.down, .character("j")], description: "next row (detail: scroll down)", lists: moving),
+        Binding(keys: [.pageUp, .pageDown], description: "page up / down", lists: moving),
+        Binding(keys: [.character("g"), .character("G")], description: "first / last row", lists: moving),
+        Binding(keys: [.character("s")], description: "sort: name, site, alerts, last move", lists: [.workloads]),
+        Binding(keys: [.enter], description: "open the detail pane (focus it)", lists: [.workloads, .sites, .events]),
+        Binding(keys: [.enter], description: "show the alert's subject in Workloads", lists: [.alerts]),
+        Binding(keys: [.character("x")], description: "acknowledge the alert (asks first)", lists: [.alerts]),
+    ]
+
+    /// The help section for `view`.
+    public static func keyMapSection(for view: DashboardView) -> KeyMapSection {
+        let list = view.liveList
+        let lines = bindings.filter { $0.lists.contains(list) }.map { binding in
+            KeyBinding(binding.keys.map(\.description), binding.description)
+        }
+        if lines.isEmpty {
+            return KeyMapSection(view.title, [KeyBinding("—", "no keys of its own yet")])
+        }
+        return KeyMapSection(view.title, lines)
+    }
+
+    /// The view's hints for the bottom line.
+    public static func hints(for view: DashboardView) -> [KeyHint] {
+        switch view.liveList {
+        case .workloads: return [KeyHint("s", " sort"), KeyHint("⏎", " detail")]
+        case .alerts: return [KeyHint("x", " ack"), KeyHint("⏎", " jump")]
+        case .sites, .events: return [KeyHint("⏎", " detail")]
+        case .migrations: return []
+        }
+    }
+
+    /// The state after `key` in a live view, or nil when the key is not a live-view key there.
+    public static func reduce(_ state: UIState, key: Key, data: LiveData, visibleRows: Int) -> UIState? {
+        guard state.confirmation == nil, !state.isHelpOpen, state.prompt == nil else { return nil }
+        let list = state.activeView.liveList
+        guard list != .migrations else { return nil }
+        var next = state
+        next.message = nil
+        func live(_ action: LiveAction) -> UIState {
+            next.live = state.live.reduced(action, in: list, data: data, filter: state.filter, visibleRows: visibleRows)
+            return next
+        }
+        if state.focus == .detail {
+            switch key {
+            case .up, .character("k"): return live(.scrollDetail(-1))
+            case .down, .character("j"): return live(.scrollDetail(1))
+            case .pageUp: return live(.scrollDetail(-visibleRows))
+            case .pageDown: return live(.scrollDetail(visibleRows))
+            case .enter:
+                next.focus = .list
+                return next
+            default: break
+            }
+        } else {
+            switch key {
+            case .up, .character("k"): return live(.move(.up(1)))
+            case .down, .character("j"): return live(.move(.down(1)))
+            case .pageUp: return live(.move(.pageUp))
+            case .pageDown: return live(.move(.pageDown))
+            case .character("g"), .home: return live(.move(.top))
+            case .character("G"), .end: return live(.move(.bottom))
+            default: break
+            }
+        }
+        switch (list, key) {
+        case (.workloads, .character("s")):
+            next = live(.cycleSort)
+            next.message = StatusMessage(.info, "sorted by \(next.live.workloadSort.title)")
+            return next
+        case (.workloads, .enter), (.sites, .enter), (.events, .enter):
+            next.focus = .detail
+            return next
+        case (.alerts, .enter):
+            guard let alert = selectedAlert(state, data: data, visibleRows: visibleRows) else { return nil }
+            guard data.snapshot.workloads[alert.subject] != nil else {
+                next.message = StatusMessage(.info, "\(alert.subject) is a source, not a workload; see the header")
+                return next
+            }
+            next.activeView = .workloads
+            next.focus = .list
+            next.filter = ""
+            next.live = state.live.reduced(
+                .selectWorkload(alert.subject),
+                in: .workloads,
+                data: data,
+                filter: "",
+                visibleRows: visibleRows
+            )
+            return next
+        case (.alerts, .character("x")):
+            guard let alert = selectedAlert(state, data: data, visibleRows: visibleRows) else { return nil }
+            if let by = alert.acknowledgedBy {
+                next.message = StatusMessage(.info, "\(alert.id) is already acknowledged by \(by)")
+                return next
+            }
+            next.confirmation = PendingConfirmation(
+                action: "Acknowledge alert",
+                object: "\(AlertText.word(alert.severity)) \(alert.id)",
+                onConfirm: .acknowledge(alert.id)
+            )
+            return next
+        default:
+            return nil
+        }
+    }
+
+    static func selectedAlert(_ state: UIState, data: LiveData, visibleRows: Int) -> Alert? {
+        let alerts = LiveRows.alerts(data.snapshot, filter: state.filter)
+        guard !alerts.isEmpty else { return nil }
+        let table = state.live.position(.alerts).tableState(keys: alerts.map(\.id.rawValue), visibleRows: visibleRows)
+        return alerts[table.selection]
+    }
+
+    /// The workload whose detail the Workloads view shows, for fetching its history.
+    public static func selectedWorkload(_ state: UIState, data: LiveData, visibleRows: Int) -> String? {
+        let keys = LiveRows.keys(of: .workloads, data: data, filter: state.filter, sort: state.live.workloadSort)
+        guard !keys.isEmpty else { return nil }
+        return keys[state.live.position(.workloads).tableState(keys: keys, visibleRows: visibleRows).selection]
+    }
+}

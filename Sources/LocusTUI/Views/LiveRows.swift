@@ -1,0 +1,85 @@
+import Foundation
+import LocusCore
+
+/// The row keys of each live list, in the order shown, for selection and movement.
+public enum LiveRows {
+    public static func keys(of list: LiveList, data: LiveData, filter: String, sort: WorkloadSort) -> [String] {
+        switch list {
+        case .workloads:
+            return WorkloadList(snapshot: data.snapshot, filter: filter, sort: sort, now: data.now).names
+        case .alerts:
+            return alerts(data.snapshot, filter: filter).map(\.id.rawValue)
+        case .sites:
+            return sites(data.snapshot, filter: filter).map(\.name)
+        case .events:
+            return events(data.snapshot, filter: filter).indices.map { String($0) }
+        case .migrations:
+            return []
+        }
+    }
+
+    static func alerts(_ snapshot: Snapshot, filter: String) -> [Alert] {
+        let words = lowercasedWords(filter)
+        return snapshot.sortedAlerts.filter { alert in
+            matches(words, in: [alert.subject, alert.kind.rawValue, alert.severity.rawValue, alert.message])
+        }
+    }
+
+    static func sites(_ snapshot: Snapshot, filter: String) -> [SiteConfig] {
+        let words = lowercasedWords(filter)
+        return snapshot.sites.filter { site in
+            matches(words, in: [site.name] + site.rlocs.map(\.description))
+        }
+    }
+
+    static func events(_ snapshot: Snapshot, filter: String) -> [Event] {
+        let words = lowercasedWords(filter)
+        guard !words.isEmpty else { return snapshot.events }
+        return snapshot.events.filter { event in
+            matches(words, in: [event.subject, event.kind.rawValue, event.detail, EventText.summary(event)])
+        }
+    }
+
+    private static func lowercasedWords(_ filter: String) -> [String] {
+        filter.split(whereSeparator: \.isWhitespace).map { $0.lowercased() }
+    }
+
+    private static func matches(_ words: [String], in fields: [String]) -> Bool {
+        let haystack = fields.map { $0.lowercased() }
+        return words.allSatisfy { word in haystack.contains { $0.contains(word) } }
+    }
+}
+
+extension LiveViewState {
+    /// The state after `action` in `list`, for a list pane `visibleRows` rows high.
+    public func reduced(
+        _ action: LiveAction,
+        in list: LiveList,
+        data: LiveData,
+        filter: String,
+        visibleRows: Int
+    ) -> LiveViewState {
+        var state = self
+        switch action {
+        case .move(let motion):
+            let keys = LiveRows.keys(of: list, data: data, filter: filter, sort: workloadSort)
+            var position = state.position(list)
+            var table = position.tableState(keys: keys, visibleRows: visibleRows)
+            table.move(motion, rowCount: keys.count, visibleRows: visibleRows)
+            position.selectedKey = keys.isEmpty ? nil : keys[table.selection]
+            position.offset = table.offset
+            if position.selectedKey != state.position(list).selectedKey {
+                state.detailScroll = 0
+            }
+            state.positions[list] = position
+        case .cycleSort:
+            state.workloadSort = workloadSort.next
+        case .scrollDetail(let lines):
+            state.detailScroll = max(0, detailScroll + lines)
+        case .selectWorkload(let name):
+            state.positions[.workloads, default: ListPosition()].selectedKey = name
+            state.detailScroll = 0
+        }
+        return state
+    }
+}

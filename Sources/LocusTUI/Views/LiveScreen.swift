@@ -1,0 +1,159 @@
+import Foundation
+import LocusCore
+
+/// Draws the active live view from a snapshot: its list in the list pane and the selected row's
+/// detail in the detail pane. Immediate mode; only visible rows are formatted.
+public enum LiveScreen {
+    public struct Panes {
+        public var list: Rect
+        public var detail: Rect
+        public var detailFocused: Bool
+
+        public init(list: Rect, detail: Rect, detailFocused: Bool) {
+            self.list = list
+            self.detail = detail
+            self.detailFocused = detailFocused
+        }
+    }
+
+    /// The rows a list pane of `area` shows (the footer row and the table header excluded).
+    public static func visibleRows(in area: Rect) -> Int {
+        max(1, area.height - 2)
+    }
+
+    public static func draw(
+        _ list: LiveList,
+        state: LiveViewState,
+        data: LiveData,
+        filter: String,
+        panes: Panes,
+        frame: inout Frame
+    ) {
+        let lineDrawing = frame.lineDrawing
+        let listFocused = !panes.detailFocused
+        let detailArea = panes.detail.inset(by: Insets(left: 1))
+        let position = state.position(list)
+        var detail: [StyledLine] = []
+        switch list {
+        case .workloads:
+            let workloads = WorkloadList(
+                snapshot: data.snapshot,
+                filter: filter,
+                sort: state.workloadSort,
+                now: data.now
+            )
+            let view = WorkloadsView(
+                list: workloads,
+                position: position,
+                sort: state.workloadSort,
+                total: data.snapshot.workloads.count,
+                now: data.now,
+                isFocused: listFocused
+            )
+            view.draw(in: panes.list, frame: &frame)
+            if let entry = selected(workloads.entries, keys: workloads.names, position: position, area: panes.list) {
+                let alerts = data.snapshot.alerts.values.filter { $0.subject == entry.workload.name }
+                    .sorted { ($0.severity, $1.id) > ($1.severity, $0.id) }
+                detail = WorkloadDetail.lines(
+                    entry,
+                    alerts: alerts,
+                    history: data.history,
+                    data: data,
+                    lineDrawing: lineDrawing
+                )
+            }
+        case .alerts:
+            let alerts = LiveRows.alerts(data.snapshot, filter: filter)
+            let keys = alerts.map(\.id.rawValue)
+            drawTable(
+                AlertsView.columns,
+                count: alerts.count,
+                keys: keys,
+                position: position,
+                empty: data.snapshot.alerts.count == 0 ? "No active alerts" : "No alert matches the filter",
+                footer: "\(alerts.count) active alerts",
+                focused: listFocused,
+                area: panes.list,
+                frame: &frame
+            ) { AlertsView.cells(alerts[$0], now: data.now, lineDrawing: lineDrawing) }
+            if let alert = selected(alerts, keys: keys, position: position, area: panes.list) {
+                detail = AlertsView.detail(alert, data: data, lineDrawing: lineDrawing)
+            }
+        case .sites:
+            let entries = SitesView.entries(data, sites: LiveRows.sites(data.snapshot, filter: filter))
+            let keys = entries.map(\.site.name)
+            drawTable(
+                SitesView.columns,
+                count: entries.count,
+                keys: keys,
+                position: position,
+                empty: data.snapshot.sites.isEmpty ? "No sites configured" : "No site matches the filter",
+                footer: "\(entries.count) sites",
+                focused: listFocused,
+                area: panes.list,
+                frame: &frame
+            ) { SitesView.cells(entries[$0], data: data, lineDrawing: lineDrawing) }
+            if let entry = selected(entries, keys: keys, position: position, area: panes.list) {
+                detail = SitesView.detail(entry, data: data, lineDrawing: lineDrawing)
+            }
+        case .events:
+            let events = LiveRows.events(data.snapshot, filter: filter)
+            let keys = events.indices.map { String($0) }
+            drawTable(
+                EventsView.columns,
+                count: events.count,
+                keys: keys,
+                position: position,
+                empty: data.snapshot.events.isEmpty ? "No events yet" : "No event matches the filter",
+                footer: "\(events.count) recent events, newest first",
+                focused: listFocused,
+                area: panes.list,
+                frame: &frame
+            ) { EventsView.cells(events[$0], data: data, lineDrawing: lineDrawing) }
+            if let event = selected(events, keys: keys, position: position, area: panes.list) {
+                detail = EventsView.detail(event, data: data, lineDrawing: lineDrawing)
+            }
+        case .migrations:
+            frame.render(TextView(MigrationsView.lines), in: panes.list.inset(by: Insets(top: 1, left: 1)))
+        }
+        if detail.isEmpty, list != .migrations {
+            detail = [StyledLine("Nothing selected.", style: .muted)]
+        }
+        frame.render(TextView(detail, scroll: state.detailScroll), in: detailArea)
+    }
+
+    private static func selected<Element>(
+        _ items: [Element],
+        keys: [String],
+        position: ListPosition,
+        area: Rect
+    ) -> Element? {
+        guard !items.isEmpty else { return nil }
+        let table = position.tableState(keys: keys, visibleRows: visibleRows(in: area))
+        return items[table.selection]
+    }
+
+    private static func drawTable(
+        _ columns: [TableColumn],
+        count: Int,
+        keys: [String],
+        position: ListPosition,
+        empty: String,
+        footer: String,
+        focused: Bool,
+        area: Rect,
+        frame: inout Frame,
+        cells: @escaping (Int) -> [TableCell]
+    ) {
+        let (tableArea, footerArea) = area.splitRows(atHeight: max(0, area.height - 1))
+        let table = Table(
+            columns: columns,
+            rows: RowProvider(count: count, cells: cells),
+            state: position.tableState(keys: keys, visibleRows: Table<RowProvider>.visibleRowCount(in: tableArea)),
+            emptyText: empty,
+            isFocused: focused
+        )
+        frame.render(table, in: tableArea)
+        frame.put(footer, in: footerArea, style: .muted)
+    }
+}

@@ -1,0 +1,108 @@
+import Foundation
+import LocusCore
+
+/// The dashboard's side of a `LiveConnection`: the last update, the fetched history, and the
+/// tasks that talk to the engine and the store off the main actor, reporting back as events.
+@MainActor
+final class LiveSession {
+    private let connection: LiveConnection?
+    private var latest: LiveUpdate?
+    private var history: WorkloadHistory?
+    /// The subject last asked for and the newest event time of it seen then, so that a new
+    /// event about the selected workload fetches its history again.
+    private var requested: (subject: String, newest: Date?)?
+    /// Source RTTs as shown, with the states and minute they were taken at.
+    private var shownRTT: [String: Duration] = [:]
+    private var shownStates: [String: SourceState] = [:]
+    private var shownMinute: Date?
+
+    init(connection: LiveConnection?) {
+        self.connection = connection
+    }
+
+    /// What the views show; nil until the first snapshot. Ages count from the current minute.
+    var data: LiveData? {
+        guard let latest else { return nil }
+        return LiveData(
+            snapshot: latest.snapshot,
+            registrations: latest.registrations,
+            history: history,
+            now: CoarseText.minute(of: Date()),
+            shownRTT: shownRTT
+        )
+    }
+
+    /// Keeps a fetched history unless a newer request (another selection) is outstanding: fetches
+    /// may finish out of order.
+    func accept(_ fetched: WorkloadHistory) {
+        guard fetched.subject == requested?.subject else { return }
+        history = fetched
+    }
+
+    func receive(_ update: LiveUpdate) {
+        latest = update
+        steadyRTTs()
+    }
+
+    /// Takes new RTTs for sources whose state changed, and for all once a minute.
+    func steadyRTTs() {
+        guard let sources = latest?.snapshot.sources else { return }
+        let minute = CoarseText.minute(of: Date())
+        let refreshAll = minute != shownMinute
+        shownMinute = minute
+        for (name, source) in sources where refreshAll || shownStates[name] != source.state {
+            shownStates[name] = source.state
+            shownRTT[name] = source.rtt
+        }
+    }
+
+    /// Forwards the engine's updates to the event loop until cancelled or the stream ends.
+    func start(sink: AsyncStream<DashboardEvent>.Continuation) -> Task<Void, Never>? {
+        guard let updates = connection?.updates else { return nil }
+        return Task {
+            for await update in updates {
+                sink.yield(.live(update))
+            }
+        }
+    }
+
+    /// Runs the requests the reducer left, then clears them.
+    func perform(
+        _ requests: inout [DashboardRequest],
+        operatorName: String,
+        sink: AsyncStream<DashboardEvent>.Continuation
+    ) {
+        defer { requests.removeAll() }
+        guard let connection else { return }
+        for request in requests {
+            switch request {
+            case .acknowledge(let id):
+                Task.detached {
+                    do {
+                        try await connection.acknowledge(id, operatorName)
+                        sink.yield(.acknowledged(id, error: nil))
+                    } catch {
+                        sink.yield(.acknowledged(id, error: String(describing: error)))
+                    }
+                }
+            }
+        }
+    }
+
+    /// Asks the store for the selected workload's recent events when the selection changed or a
+    /// new event about it arrived.
+    func fetchHistoryIfNeeded(_ state: UIState, visibleRows: Int, sink: AsyncStream<DashboardEvent>.Continuation) {
+        guard let connection, state.activeView == .workloads, let data,
+            let subject = LiveKeys.selectedWorkload(state, data: data, visibleRows: visibleRows)
+        else { return }
+        let newest = data.snapshot.events.first { $0.subject == subject }?.time
+        if let requested, requested.subject == subject, requested.newest == newest {
+            return
+        }
+        requested = (subject, newest)
+        Task.detached {
+            let events = (try? await connection.recentEvents(subject)) ?? []
+            sink.yield(.history(WorkloadHistory(subject: subject, events: events)))
+        }
+    }
+}

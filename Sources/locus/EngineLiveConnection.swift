@@ -1,0 +1,81 @@
+import Foundation
+import LISPNet
+import LocusCore
+import LocusEngine
+import LocusStore
+import LocusTUI
+
+/// Connects the dashboard to a running engine: its snapshots (with the map-server registration
+/// tables fetched alongside), acknowledgements written to the store, and workload history.
+enum EngineLiveConnection {
+    static func make(engine: Engine, store: any HistoryStore) async -> LiveConnection {
+        let snapshots = await engine.snapshots()
+        let hasAPI = engine.config.mappings.contains { $0.registrationsAPI != nil }
+        let (updates, continuation) = AsyncStream.makeStream(of: LiveUpdate.self, bufferingPolicy: .bufferingNewest(1))
+        let task = Task {
+            for await snapshot in snapshots {
+                let registrations = hasAPI ? siteRegistrations(await engine.registrationTables()) : nil
+                continuation.yield(LiveUpdate(snapshot: snapshot, registrations: registrations))
+            }
+            continuation.finish()
+        }
+        continuation.onTermination = { _ in task.cancel() }
+        return LiveConnection(
+            updates: updates,
+            acknowledge: { id, user in try await engine.acknowledge(id, by: user) },
+            recentEvents: { subject in try await store.recentEvents(limit: 20, subject: subject) }
+        )
+    }
+
+    /// The registration tables of every map-server, summed per site.
+    static func siteRegistrations(_ tables: [String: RegistrationIndex]) -> [SiteRegistrations] {
+        var bySite: [String: SiteRegistrations] = [:]
+        for index in tables.values {
+            let document = index.document
+            for site in document.sites {
+                var entry =
+                    bySite[site.name]
+                    ?? SiteRegistrations(
+                        site: site.name,
+                        registered: 0,
+                        lastRegistered: nil,
+                        registerers: [],
+                        dropped: [:]
+                    )
+                entry.registered += site.registrations
+                for (reason, count) in reasons(site.dropped) where count > 0 {
+                    entry.dropped[reason, default: 0] += count
+                }
+                bySite[site.name] = entry
+            }
+            for registration in document.registrations {
+                var entry =
+                    bySite[registration.site]
+                    ?? SiteRegistrations(
+                        site: registration.site,
+                        registered: 0,
+                        lastRegistered: nil,
+                        registerers: [],
+                        dropped: [:]
+                    )
+                entry.lastRegistered = max(
+                    entry.lastRegistered ?? registration.lastRegistered,
+                    registration.lastRegistered
+                )
+                if !entry.registerers.contains(registration.registerer) {
+                    entry.registerers.append(registration.registerer)
+                    entry.registerers.sort()
+                }
+                bySite[registration.site] = entry
+            }
+        }
+        return bySite.values.sorted { $0.site < $1.site }
+    }
+
+    private static func reasons(_ drops: RegistrationsDocument.Drops) -> [(String, Int)] {
+        [
+            ("bad-mac", drops.badMac), ("unknown-key", drops.unknownKey), ("outside-prefix", drops.outsidePrefix),
+            ("replay", drops.replay), ("wrong-algorithm", drops.wrongAlgorithm), ("malformed", drops.malformed),
+        ]
+    }
+}
