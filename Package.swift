@@ -37,6 +37,21 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        .target(
+            name: "DNS",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        .target(
+            name: "DNSNet",
+            dependencies: [
+                "DNS",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
         .target(name: "LocusCore"),
         .target(
             name: "LocusStore",
@@ -83,6 +98,8 @@ let package = Package(
         ),
         .testTarget(name: "LISPTests", dependencies: ["LISP"]),
         .testTarget(name: "LISPNetTests", dependencies: ["LISP", "LISPNet", "LocusCore"]),
+        .testTarget(name: "DNSTests", dependencies: ["DNS"]),
+        .testTarget(name: "DNSNetTests", dependencies: ["DNS", "DNSNet"]),
         .testTarget(name: "LocusCoreTests", dependencies: ["LocusCore"]),
         .testTarget(name: "LocusStoreTests", dependencies: ["LocusStore", "LocusCore"]),
         .testTarget(
