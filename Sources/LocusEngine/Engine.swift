@@ -30,6 +30,10 @@ public actor Engine {
     let inventorySources: [any InventorySource]
     let watches: [MappingWatch]
     let registrationPollers: [RegistrationPoller]
+    let dnsProbeSources: [DNSProbeSource]
+    let loadBalancerProbeSources: [LoadBalancerProbeSource]
+    /// The last result of each dependency by workload, kept between the polls of different sources.
+    var dependencyResults: [String: [String: DependencyStatus]] = [:]
 
     var state = State.idle
     var world: World
@@ -80,6 +84,12 @@ public actor Engine {
         }
         self.registrationPollers = config.mappings.compactMap { mapping in
             RegistrationPoller(mapping: mapping, tuning: tuning, eventLoopGroup: eventLoopGroup)
+        }
+        self.dnsProbeSources = config.dnsServers.map {
+            DNSProbeSource(config: $0, tuning: tuning, eventLoopGroup: eventLoopGroup)
+        }
+        self.loadBalancerProbeSources = config.loadBalancers.map {
+            LoadBalancerProbeSource(config: $0, tuning: tuning, eventLoopGroup: eventLoopGroup)
         }
         let world = World(name: config.name, sites: config.sites, recentEventLimit: tuning.recentEventLimit)
         self.world = world
@@ -140,6 +150,7 @@ public actor Engine {
         for poller in registrationPollers {
             await poll(poller)
         }
+        await probeDependencies()
     }
 
     /// Runs until cancelled: every source on its schedule, publishing snapshots as things change.
@@ -160,6 +171,13 @@ public actor Engine {
             for poller in registrationPollers {
                 group.addTask { await self.registrationLoop(poller) }
             }
+            for source in dnsProbeSources {
+                group.addTask { await self.dnsProbeLoop(source) }
+            }
+            for source in loadBalancerProbeSources {
+                group.addTask { await self.loadBalancerProbeLoop(source) }
+            }
+            group.addTask { await self.tcpProbeLoop() }
         }
     }
 
@@ -181,11 +199,25 @@ public actor Engine {
             for poller in registrationPollers {
                 group.addTask { await self.poll(poller) }
             }
+            group.addTask { await self.probeDependencies() }
         }
         reevaluationRequested = true
         await applyPending()
         if version == 0 { publish() }
         return latest
+    }
+
+    /// Checks every dependency once, all sources at once.
+    func probeDependencies() async {
+        await withDiscardingTaskGroup { group in
+            for source in dnsProbeSources {
+                group.addTask { await self.probe(source) }
+            }
+            for source in loadBalancerProbeSources {
+                group.addTask { await self.probe(source) }
+            }
+            group.addTask { await self.probeTCP() }
+        }
     }
 
     // MARK: - Observations

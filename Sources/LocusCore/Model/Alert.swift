@@ -24,10 +24,18 @@ public enum AlertKind: String, Sendable, Hashable, Codable, CaseIterable {
     case sourceDown = "source-down"
     case flapping
     case inventoryInvalid = "inventory-invalid"
+    case dnsStale = "dns-stale"
+    case dnsMissing = "dns-missing"
+    case ptrStale = "ptr-stale"
+    case lbStale = "lb-stale"
+    case lbMemberDown = "lb-member-down"
+    case dependencyUnreachable = "dependency-unreachable"
+    case dnsTTLHigh = "dns-ttl-high"
 
     /// Kinds whose subject is a workload; the others are about a source.
     public static let workloadKinds: [AlertKind] = [
-        .mappingMissing, .locatorMismatch, .locatorDown, .registrationStale, .flapping,
+        .mappingMissing, .locatorMismatch, .locatorDown, .registrationStale, .flapping, .dnsStale, .dnsMissing,
+        .ptrStale, .lbStale, .lbMemberDown, .dependencyUnreachable, .dnsTTLHigh,
     ]
     public static let sourceKinds: [AlertKind] = [.sourceDown, .inventoryInvalid]
 }

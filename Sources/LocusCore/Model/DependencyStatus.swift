@@ -28,6 +28,12 @@ public struct DependencyStatus: Sendable, Hashable {
     public var observed: String?
     public var detail: String?
     public var checkedAt: Date?
+    /// The record's TTL, for `dns` dependencies whose record answered.
+    public var ttl: Duration?
+    /// The `ttl_threshold` of the `[[dns]]` server asked: a TTL above it delays a move's effect.
+    public var ttlThreshold: Duration?
+    /// For `stale`: the observed address is one the workload had before its last change of address.
+    public var observedIsPreviousAddress: Bool
 
     public init(
         kind: Kind,
@@ -37,7 +43,10 @@ public struct DependencyStatus: Sendable, Hashable {
         expected: String? = nil,
         observed: String? = nil,
         detail: String? = nil,
-        checkedAt: Date? = nil
+        checkedAt: Date? = nil,
+        ttl: Duration? = nil,
+        ttlThreshold: Duration? = nil,
+        observedIsPreviousAddress: Bool = false
     ) {
         self.kind = kind
         self.target = target
@@ -47,5 +56,8 @@ public struct DependencyStatus: Sendable, Hashable {
         self.observed = observed
         self.detail = detail
         self.checkedAt = checkedAt
+        self.ttl = ttl
+        self.ttlThreshold = ttlThreshold
+        self.observedIsPreviousAddress = observedIsPreviousAddress
     }
 }

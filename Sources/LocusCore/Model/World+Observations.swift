@@ -147,6 +147,9 @@ extension World {
                 if !workload.spec.declaresSame(as: spec) {
                     changed = true
                 }
+                if workload.spec.address != spec.address {
+                    workload.previousAddress = workload.spec.address
+                }
                 // Keep the line numbers current for messages even when nothing else changed.
                 workload.spec = spec
                 if !workload.sources.contains(source) {
