@@ -73,14 +73,31 @@ enum ProbeServers {
         )
     }
 
-    /// Runs a `scripts/start-*` script and returns the PID it printed.
-    static func start(script: String, _ arguments: [String]) throws -> pid_t {
-        let output = try run(repositoryRoot.appendingPathComponent("scripts/\(script)").path, arguments)
-        guard output.status == 0, let pid = pid_t(output.stdout.trimmingCharacters(in: .whitespacesAndNewlines)) else {
-            Issue.record("scripts/\(script) failed (\(output.status)): \(output.stdout) \(output.stderr)")
-            throw ServerError.startFailed(script)
+    /// Runs a `scripts/start-*` script on a free port in a new directory and returns the PID it printed.
+    /// Tries a few ports: another test may take the free one before the server binds it.
+    static func start(
+        script: String,
+        _ arguments: (_ directory: String, _ port: Int) -> [String]
+    ) throws -> (
+        directory: String, port: Int, pid: pid_t
+    ) {
+        var failure = ""
+        for _ in 0..<4 {
+            let directory = FileManager.default.temporaryDirectory
+                .appendingPathComponent("locus-\(script)-\(UUID().uuidString)").path
+            let port = try freePort()
+            let output = try run(
+                repositoryRoot.appendingPathComponent("scripts/\(script)").path,
+                arguments(directory, port)
+            )
+            if output.status == 0, let pid = pid_t(output.stdout.trimmingCharacters(in: .whitespacesAndNewlines)) {
+                return (directory, port, pid)
+            }
+            try? FileManager.default.removeItem(atPath: directory)
+            failure = "scripts/\(script) failed (\(output.status)): \(output.stdout) \(output.stderr)"
         }
-        return pid
+        Issue.record(Comment(rawValue: failure))
+        throw ServerError.startFailed(script)
     }
 
     /// Stops a server and waits, with a deadline, until it is gone.
@@ -128,11 +145,7 @@ final class HAProxyServer: Sendable {
 
     init() throws {
         try ProbeServers.requireInstalled(["haproxy"], packages: "haproxy")
-        directory =
-            FileManager.default.temporaryDirectory.appendingPathComponent("locus-haproxy-\(UUID().uuidString)")
-            .path
-        port = try ProbeServers.freePort()
-        pid = try ProbeServers.start(script: "start-haproxy", [directory, String(port)])
+        (directory, port, pid) = try ProbeServers.start(script: "start-haproxy") { [$0, String($1)] }
     }
 
     var address: RuntimeAPIAddress { .tcp(Endpoint(host: "127.0.0.1", port: UInt16(port))) }
@@ -167,13 +180,9 @@ final class BINDServer: Sendable {
 
     init() throws {
         try ProbeServers.requireInstalled(["named", "dig"], packages: "bind9 bind9-dnsutils")
-        directory =
-            FileManager.default.temporaryDirectory.appendingPathComponent("locus-bind-\(UUID().uuidString)").path
-        port = try ProbeServers.freePort()
-        pid = try ProbeServers.start(
-            script: "start-bind",
-            [directory, String(port), Self.keyName, Base64.encode(Self.secret)]
-        )
+        (directory, port, pid) = try ProbeServers.start(script: "start-bind") {
+            [$0, String($1), Self.keyName, Base64.encode(Self.secret)]
+        }
     }
 
     var endpoint: Endpoint { Endpoint(host: "127.0.0.1", port: UInt16(port)) }
