@@ -15,7 +15,8 @@ final class DNSProbeSource: Sendable {
             configuration: DNSClientConfiguration(
                 timeout: tuning.probeTimeout,
                 maximumTimeout: tuning.probeTimeout,
-                attempts: 1
+                // A second try absorbs one lost datagram before the source counts a failure.
+                attempts: 2
             ),
             eventLoopGroup: eventLoopGroup
         )

@@ -13,7 +13,7 @@ struct DNSProbeTests {
         let config = DNSServerConfig(name: "corp", server: bind.endpoint, ttlThreshold: .seconds(60))
         let client = DNSClient(
             server: DNSServerAddress(host: "127.0.0.1", port: bind.port),
-            configuration: DNSClientConfiguration(timeout: .milliseconds(500), attempts: 2)
+            configuration: DNSClientConfiguration(timeout: .seconds(2), attempts: 2)
         )
         return DNSProbe(config: config, client: client)
     }

@@ -76,7 +76,8 @@ struct EngineDependencyTests {
         failureBackoff: Backoff(initial: .milliseconds(50), multiplier: 2, maximum: .milliseconds(200)),
         jitter: 0,
         coalescingWindow: .milliseconds(10),
-        probeTimeout: .milliseconds(500),
+        // Generous for a loaded machine running every suite at once: a stopped server is refused at once anyway.
+        probeTimeout: .seconds(3),
         reevaluationInterval: .milliseconds(200)
     )
 

@@ -7,7 +7,7 @@ import Testing
 
 @Suite("TCP probe")
 struct TCPProbeTests {
-    let probe = TCPProbe(timeout: .milliseconds(500))
+    let probe = TCPProbe(timeout: .seconds(5))
 
     @Test("an open port connects, with an RTT, and the role is shown")
     func open() async throws {
@@ -51,6 +51,7 @@ struct TCPProbeTests {
         let listener = try FullListener()
         defer { listener.close() }
         let target = Endpoint(host: "127.0.0.1", port: listener.port)
+        let probe = TCPProbe(timeout: .seconds(1))
         // Fill the queue: connections complete until it is full, then the kernel drops SYNs.
         let deadline = ContinuousClock.now + .seconds(20)
         var filled = false
@@ -62,7 +63,7 @@ struct TCPProbeTests {
         }
         #expect(filled, "the accept queue never filled")
         let result = await probe.probe(target)
-        #expect(result == .timeout(after: .milliseconds(500)))
+        #expect(result == .timeout(after: .seconds(1)))
         let status = TCPProbe.status(of: result, spec: TCPDependencySpec(target: target), checkedAt: Date())
         #expect(status.state == .unreachable)
         #expect(status.detail?.hasPrefix("timeout") == true)
