@@ -244,4 +244,37 @@ struct EngineDependencyTests {
             #expect(!down.hasAlert(.dnsStale, about: "web-07"))
         }
     }
+
+    @Test(
+        "stopped servers: dependencies unreachable at the first failure, unknown once the source is down",
+        arguments: [(2, "unreachable", "slow"), (1, "unknown", "down")]
+    )
+    func stoppedServers(downAfterFailures: Int, dependencyState: String, sourceState: String) async throws {
+        let bind = try BINDServer()
+        let haproxy = try HAProxyServer()
+        bind.stop()
+        haproxy.stop()
+        let directory = try TemporaryDirectory()
+        try directory.write(
+            Self.workload("web-07", host: 7, address: "192.0.2.10", depends: Self.dns("www.lab.test", ptr: true))
+                + Self.workload("app-01", host: 11, address: "127.0.3.1", depends: Self.lb("web01")),
+            to: "inventory.toml"
+        )
+        let config = try Self.config(directory, bind: bind, haproxy: haproxy)
+        let store = try SQLiteHistoryStore(path: directory.file("locus.sqlite"))
+        var tuning = Self.tuning
+        tuning.downAfterFailures = downAfterFailures
+        let engine = Engine(config: config, store: store, tuning: tuning)
+        let document = try Self.json(try await engine.runOnce())
+        #expect(try Self.states(document, of: "web-07") == ["dns=\(dependencyState)", "ptr=\(dependencyState)"])
+        #expect(try Self.states(document, of: "app-01") == ["lb=\(dependencyState)"])
+        #expect(try Self.source(document, "corp")["state"] as? String == sourceState)
+        #expect(try Self.source(document, "edge")["state"] as? String == sourceState)
+        let detail = try Self.dependencies(document, of: "app-01").first?["detail"] as? String
+        #expect(detail?.contains("connection refused") == true)
+        #expect((try Self.source(document, "edge")["error"] as? String)?.contains("connection refused") == true)
+        let alerts = try Self.alerts(document)
+        #expect(alerts["source-down:corp"] != nil || sourceState != "down")
+        #expect(alerts.keys.allSatisfy { $0.hasPrefix("source-down:") })
+    }
 }
