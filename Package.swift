@@ -15,11 +15,9 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
     ],
     targets: [
-        .systemLibrary(
-            name: "CNcurses",
-            pkgConfig: "ncursesw",
-            providers: [.apt(["libncurses-dev"])]
-        ),
+        // No pkgConfig: SwiftPM would warn about the -D flags ncursesw.pc carries, and the shim header
+        // defines what those flags would.
+        .systemLibrary(name: "CNcurses", providers: [.apt(["libncurses-dev"])]),
         .target(
             name: "LISP",
             dependencies: [
@@ -111,6 +109,13 @@ let package = Package(
             ]
         ),
         .testTarget(name: "LocusTUITests", dependencies: ["LocusTUI", "LocusCore"]),
+        .testTarget(
+            name: "LocusLabTests",
+            dependencies: [
+                "LocusLab", "LocusCore", "LISP", "LISPNet",
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]
+        ),
         .testTarget(name: "EndToEndTests", dependencies: ["LocusCore"]),
     ],
     swiftLanguageModes: [.v6]

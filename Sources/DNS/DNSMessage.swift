@@ -130,16 +130,18 @@ public struct DNSMessage: Hashable, Sendable {
             responseCode: DNSResponseCode(rawValue: flags & 0x000F)
         )
 
-        // Each entry takes at least 5 (question) or 11 (record) bytes: reject absurd counts before looping.
-        let minimum = questionCount * 5 + (answerCount + authorityCount + additionalCount) * 11
-        if minimum > reader.remaining {
-            let section =
-                questionCount * 5 > reader.remaining
-                ? "question" : (answerCount * 11 > reader.remaining ? "answer" : "authority/additional")
-            let count =
-                section == "question"
-                ? questionCount : (section == "answer" ? answerCount : authorityCount + additionalCount)
-            throw .countOverrun(section: section, count: count, offset: reader.offset)
+        // Each entry takes at least 5 (question) or 11 (record) bytes: reject absurd counts before looping,
+        // naming the first section that cannot fit.
+        let sections = [
+            ("question", questionCount, 5), ("answer", answerCount, 11), ("authority", authorityCount, 11),
+            ("additional", additionalCount, 11),
+        ]
+        var needed = 0
+        for (section, count, minimumSize) in sections {
+            needed += count * minimumSize
+            if needed > reader.remaining {
+                throw .countOverrun(section: section, count: count, offset: reader.offset)
+            }
         }
 
         for _ in 0..<questionCount {

@@ -60,11 +60,6 @@ struct DNSMessageReader {
         return bytes
     }
 
-    /// The raw bytes of `range` (message offsets), for MAC computation.
-    func bytes(in range: Range<Int>) -> [UInt8] {
-        buffer.getBytes(at: buffer.readerIndex + range.lowerBound, length: range.count) ?? []
-    }
-
     /// Reads a possibly compressed name at the cursor and moves past its in-place part.
     ///
     /// A pointer must target a position before the start of the run of labels it ends; each jump therefore

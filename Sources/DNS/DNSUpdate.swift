@@ -80,7 +80,9 @@ public struct DNSUpdate: Hashable, Sendable {
         case .rrsetExists(let name, let type):
             return [DNSResourceRecord(name: name, type: type, recordClass: .any, ttl: 0, data: .empty)]
         case .rrsetEquals(let records):
-            return records.map { DNSResourceRecord(name: $0.name, type: $0.type, recordClass: .internet, ttl: 0, data: $0.data) }
+            return records.map {
+                DNSResourceRecord(name: $0.name, type: $0.type, recordClass: .internet, ttl: 0, data: $0.data)
+            }
         case .rrsetDoesNotExist(let name, let type):
             return [DNSResourceRecord(name: name, type: type, recordClass: .none, ttl: 0, data: .empty)]
         case .nameInUse(let name):
@@ -97,7 +99,13 @@ public struct DNSUpdate: Hashable, Sendable {
         case .deleteRRset(let name, let type):
             return DNSResourceRecord(name: name, type: type, recordClass: .any, ttl: 0, data: .empty)
         case .deleteRecord(let record):
-            return DNSResourceRecord(name: record.name, type: record.type, recordClass: .none, ttl: 0, data: record.data)
+            return DNSResourceRecord(
+                name: record.name,
+                type: record.type,
+                recordClass: .none,
+                ttl: 0,
+                data: record.data
+            )
         case .deleteName(let name):
             return DNSResourceRecord(name: name, type: .any, recordClass: .any, ttl: 0, data: .empty)
         }

@@ -87,7 +87,9 @@ public enum TSIG {
         data += record.keyName.lowercased.wireBytes
         data += [0x00, 0xFF, 0, 0, 0, 0]  // class ANY, TTL 0
         data += record.algorithm.lowercased.wireBytes
-        for shift in stride(from: 40, through: 0, by: -8) { data.append(UInt8(truncatingIfNeeded: record.timeSigned >> shift)) }
+        for shift in stride(from: 40, through: 0, by: -8) {
+            data.append(UInt8(truncatingIfNeeded: record.timeSigned >> shift))
+        }
         data += [UInt8(record.fudge >> 8), UInt8(record.fudge & 0xFF)]
         data += [UInt8(record.error.rawValue >> 8), UInt8(record.error.rawValue & 0xFF)]
         data += [UInt8(record.otherData.count >> 8), UInt8(record.otherData.count & 0xFF)]

@@ -213,7 +213,8 @@ public enum Base64 {
         while index < values.count {
             let chunk = values[index..<min(index + 4, values.count)]
             let padded = Array(chunk) + Array(repeating: 0, count: 4 - chunk.count)
-            let combined = UInt32(padded[0]) << 18 | UInt32(padded[1]) << 12 | UInt32(padded[2]) << 6 | UInt32(padded[3])
+            let combined =
+                UInt32(padded[0]) << 18 | UInt32(padded[1]) << 12 | UInt32(padded[2]) << 6 | UInt32(padded[3])
             let produced = [UInt8(combined >> 16 & 0xFF), UInt8(combined >> 8 & 0xFF), UInt8(combined & 0xFF)]
             bytes += produced.prefix(chunk.count - 1)
             index += 4

@@ -57,30 +57,34 @@ final class DNSExchangeHandler: ChannelDuplexHandler {
         self.promise = promise
     }
 
-    func handlerAdded(context: ChannelHandlerContext) {
-        let loopBoundContext = NIOLoopBound(context, eventLoop: context.eventLoop)
-        timeoutTask = context.eventLoop.assumeIsolated().scheduleTask(in: timeout) { [self] in
-            if let received = mismatchedID {
-                fail(.idMismatch(received: received), context: loopBoundContext.value)
-            } else {
-                fail(.timeout, context: loopBoundContext.value)
-            }
-        }
-    }
-
     func handlerRemoved(context: ChannelHandlerContext) {
         timeoutTask?.cancel()
         promise.fail(ExchangeFailure.closed)
     }
 
+    /// The clock starts with the write, so a slow socket setup under load does not eat into the wait.
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
         sentAt = .now()
+        if timeoutTask == nil {
+            let loopBoundContext = NIOLoopBound(context, eventLoop: context.eventLoop)
+            timeoutTask = context.eventLoop.assumeIsolated().scheduleTask(in: timeout) { [self] in
+                if let received = mismatchedID {
+                    fail(.idMismatch(received: received), context: loopBoundContext.value)
+                } else {
+                    fail(.timeout, context: loopBoundContext.value)
+                }
+            }
+        }
         context.write(data, promise: promise)
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let buffer = unwrapInboundIn(data)
-        guard let id = buffer.getInteger(at: buffer.readerIndex, as: UInt16.self) else { return }
+        // A datagram without the QR bit is not an answer, whatever its ID; drop it like a runt.
+        guard let id = buffer.getInteger(at: buffer.readerIndex, as: UInt16.self),
+            let flags = buffer.getInteger(at: buffer.readerIndex + 2, as: UInt16.self),
+            flags & 0x8000 != 0
+        else { return }
         guard id == expectedID else {
             mismatchedID = id
             return

@@ -158,7 +158,11 @@ public struct DNSZoneStore: Hashable, Sendable {
                 set.append(record)
             }
             // RFC 2181 §10.1: every record of an RRset carries the same TTL.
-            rrsets[key] = set.map { var copy = $0; copy.ttl = record.ttl; return copy }
+            rrsets[key] = set.map {
+                var copy = $0
+                copy.ttl = record.ttl
+                return copy
+            }
             return true
         case .deleteRRset(let name, let type):
             if name == zone, type == .soa || type == .ns { return false }

@@ -188,7 +188,7 @@ public actor MapServer {
     }
 
     private func respond(method: HTTPMethod, path: String) -> HTTPAPIResponse {
-        guard method == .GET || method == .HEAD else {
+        guard method == .GET else {
             return .text(.methodNotAllowed, "only GET is supported")
         }
         switch path {

@@ -22,25 +22,25 @@ public actor ResolverClient {
         case stopped
     }
 
-    private enum Kind {
+    enum Kind {
         case lookup
         case subscribe(EIDPrefix)
     }
 
-    fileprivate enum Outcome: Sendable {
+    enum Outcome: Sendable {
         case reply(MapReply, from: SocketAddress, at: ContinuousClock.Instant)
         case subscribed(MapNotify, updates: AsyncStream<[EIDRecord]>)
         case timeout
         case stopped
     }
 
-    private struct Pending {
+    struct Pending {
         var kind: Kind
         var continuation: CheckedContinuation<Outcome, Never>
         var deadline: ContinuousClock.Instant
     }
 
-    private struct Subscription {
+    struct Subscription {
         var prefix: EIDPrefix
         var lastNonce: UInt64
         var continuation: AsyncStream<[EIDRecord]>.Continuation
@@ -52,14 +52,13 @@ public actor ResolverClient {
     private let identity: XTRIdentity
     private var state: State = .initial
     private var readyWaiters: [CheckedContinuation<DatagramSocket, any Error>] = []
-    private var pending: [UInt64: Pending] = [:]
+    var pending: [UInt64: Pending] = [:]
     /// Subscriptions by the nonce of their subscribe request; publications carry that nonce plus a count.
-    private var subscriptions: [UInt64: Subscription] = [:]
-    private var inFlight = 0
-    private var windowWaiters = CircularBuffer<CheckedContinuation<Void, Never>>()
-    private var tracker: HealthTracker
-    private var unmatchedReplies = 0
-    private var malformed = 0
+    var subscriptions: [UInt64: Subscription] = [:]
+    private var window: RequestWindow
+    var tracker: HealthTracker
+    var unmatchedReplies = 0
+    var malformed = 0
     private var generator = SystemRandomNumberGenerator()
     /// Requests queued during this actor turn; sent together so NIO can use one `sendmmsg`.
     private var outbox: [DatagramSocket.Envelope] = []
@@ -77,6 +76,7 @@ public actor ResolverClient {
         self.identity =
             configuration.subscriberIdentity
             ?? XTRIdentity(xtrID: XTRID(high: random.next(), low: random.next()), siteID: 0)
+        self.window = RequestWindow(limit: configuration.inFlightLimit)
         self.tracker = HealthTracker(
             downAfterTimeouts: configuration.downAfterTimeouts,
             slowThreshold: configuration.slowThreshold
@@ -155,8 +155,8 @@ public actor ResolverClient {
             health: tracker.health,
             lastRTT: tracker.lastRTT,
             consecutiveTimeouts: tracker.consecutiveTimeouts,
-            inFlight: inFlight,
-            queued: windowWaiters.count,
+            inFlight: window.inFlight,
+            queued: window.queued,
             unmatchedReplies: unmatchedReplies,
             malformed: malformed
         )
@@ -297,101 +297,16 @@ public actor ResolverClient {
         entry.continuation.resume(returning: .stopped)
     }
 
-    // MARK: Inbound
-
-    private func handle(_ batch: [DatagramSocket.Envelope], on socket: DatagramSocket) {
-        let now = ContinuousClock.now
-        var acknowledgements: [DatagramSocket.Envelope] = []
-        for envelope in batch {
-            var buffer = envelope.data
-            guard let message = try? LISPMessage.decode(from: &buffer) else {
-                malformed += 1
-                continue
-            }
-            switch message {
-            case .mapReply(let reply):
-                guard let entry = pending[reply.nonce], case .lookup = entry.kind else {
-                    // Subscribes are answered by their Map-Notify; a Map-Reply beside it needs nothing.
-                    if subscriptionMatching(reply.nonce) == nil { unmatchedReplies += 1 }
-                    continue
-                }
-                pending[reply.nonce] = nil
-                entry.continuation.resume(returning: .reply(reply, from: envelope.remoteAddress, at: now))
-            case .mapNotify(let notify):
-                if let entry = pending[notify.nonce], case .subscribe(let prefix) = entry.kind {
-                    pending[notify.nonce] = nil
-                    let updates = startSubscription(prefix: prefix, nonce: notify.nonce)
-                    entry.continuation.resume(returning: .subscribed(notify, updates: updates))
-                } else if let base = subscriptionMatching(notify.nonce), var subscription = subscriptions[base] {
-                    // Retransmissions repeat a nonce: acknowledge again, deliver once.
-                    if notify.nonce &- base > subscription.lastNonce &- base {
-                        subscription.lastNonce = notify.nonce
-                        subscriptions[base] = subscription
-                        subscription.continuation.yield(notify.records)
-                    }
-                } else {
-                    unmatchedReplies += 1
-                    continue
-                }
-                if let ack = Self.acknowledgement(of: notify, to: envelope.remoteAddress) {
-                    acknowledgements.append(ack)
-                }
-            case .mapRequest, .mapRegister, .mapNotifyAck, .encapsulated:
-                continue
-            }
-        }
-        socket.send(acknowledgements)
-    }
-
-    /// Publications carry the subscribe nonce plus the number of publications so far.
-    private func subscriptionMatching(_ nonce: UInt64) -> UInt64? {
-        subscriptions.keys.first { nonce &- $0 < 1 << 32 }
-    }
-
-    private func startSubscription(prefix: EIDPrefix, nonce: UInt64) -> AsyncStream<[EIDRecord]> {
-        let (stream, continuation) = AsyncStream.makeStream(of: [EIDRecord].self)
-        continuation.onTermination = { _ in
-            Task { await self.endSubscription(nonce) }
-        }
-        subscriptions[nonce] = Subscription(prefix: prefix, lastNonce: nonce, continuation: continuation)
-        return stream
-    }
-
-    private func endSubscription(_ nonce: UInt64) {
-        subscriptions[nonce] = nil
-    }
-
-    private static func acknowledgement(of notify: MapNotify, to destination: SocketAddress) -> DatagramSocket.Envelope?
-    {
-        let ack = MapNotify(
-            nonce: notify.nonce,
-            keyID: 0,
-            algorithm: .none,
-            records: notify.records,
-            xtrIdentity: notify.xtrIdentity
-        )
-        var buffer = ByteBuffer()
-        guard (try? buffer.writeMapNotifyAck(ack)) != nil else { return nil }
-        return DatagramSocket.Envelope(remoteAddress: destination, data: buffer)
-    }
-
     // MARK: Window, nonces, state
 
     private func acquireSlot() async {
-        if inFlight < configuration.inFlightLimit {
-            inFlight += 1
-            return
-        }
-        // The releasing request hands its slot over, so `inFlight` stays as it is.
-        await withCheckedContinuation { windowWaiters.append($0) }
+        if window.tryAcquire() { return }
+        // The releasing request hands its slot over.
+        await withCheckedContinuation { window.enqueue($0) }
     }
 
     private func releaseSlot() {
-        if let next = windowWaiters.popFirst() {
-            next.resume()
-        } else {
-            inFlight -= 1
-        }
+        window.release()?.resume()
     }
 
     private func makeNonce() -> UInt64 {

@@ -86,6 +86,6 @@ struct LigCommand: AsyncParsableCommand {
     }
 }
 
-func printError(_ message: String) {
+private func printError(_ message: String) {
     FileHandle.standardError.write(Data((message + "\n").utf8))
 }

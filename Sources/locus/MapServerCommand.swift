@@ -63,7 +63,7 @@ struct MapServerConfigurationFile {
         var file: String
         var line: Int
         var message: String
-        var description: String { "\(file):\(line): \(message)" }
+        var description: String { line > 0 ? "\(file):\(line): \(message)" : "\(file): \(message)" }
     }
 
     static func load(path: String) throws -> MapServerConfigurationFile {
@@ -255,7 +255,7 @@ struct MapServerConfigurationFile {
 }
 
 /// "500ms", "5s", "2m", "4h" (CONFIG.md durations).
-func parseDuration(_ text: String) -> Duration? {
+private func parseDuration(_ text: String) -> Duration? {
     let units: [(suffix: String, seconds: Double)] = [("ms", 0.001), ("s", 1), ("m", 60), ("h", 3600)]
     for unit in units where text.hasSuffix(unit.suffix) {
         let number = text.dropLast(unit.suffix.count)
@@ -265,4 +265,8 @@ func parseDuration(_ text: String) -> Duration? {
         return .milliseconds(Int64((value * unit.seconds * 1000).rounded()))
     }
     return nil
+}
+
+private func printError(_ message: String) {
+    FileHandle.standardError.write(Data((message + "\n").utf8))
 }

@@ -40,17 +40,26 @@ struct BINDServer {
             Issue.record(Comment(rawValue: message))
             throw BINDError.notInstalled
         }
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("locus-bind-\(UUID().uuidString)")
-        let port = try freeLoopbackPort()
-        let output = try run(
-            repositoryRoot.appendingPathComponent("scripts/start-bind").path,
-            [directory.path, String(port), keyName.description, Base64.encode(secret)]
-        )
-        guard output.status == 0, let pid = pid_t(output.stdout.trimmingCharacters(in: .whitespacesAndNewlines)) else {
-            Issue.record("scripts/start-bind failed (\(output.status)): \(output.stdout) \(output.stderr)")
-            throw BINDError.startFailed
+        // Another process can take the probed port before named binds it; named then exits, and a new
+        // port is tried.
+        var lastOutput = ""
+        for _ in 0..<5 {
+            let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+                "locus-bind-\(UUID().uuidString)"
+            )
+            let port = try freeLoopbackPort()
+            let output = try run(
+                repositoryRoot.appendingPathComponent("scripts/start-bind").path,
+                [directory.path, String(port), keyName.description, Base64.encode(secret)]
+            )
+            if output.status == 0, let pid = pid_t(output.stdout.trimmingCharacters(in: .whitespacesAndNewlines)) {
+                return BINDServer(directory: directory, port: port, pid: pid)
+            }
+            lastOutput = "status \(output.status): \(output.stdout) \(output.stderr)"
+            try? FileManager.default.removeItem(at: directory)
         }
-        return BINDServer(directory: directory, port: port, pid: pid)
+        Issue.record("scripts/start-bind failed five times; last \(lastOutput)")
+        throw BINDError.startFailed
     }
 
     /// Stops named and waits (with a deadline) until it is gone, then removes its directory.
@@ -63,11 +72,19 @@ struct BINDServer {
     }
 
     /// `dig +short` against this server, with the real binary.
-    func dig(_ name: String, _ type: String) throws -> [String] {
-        let output = try BINDServer.run(
-            BINDServer.tool("dig")!,
-            ["+short", "+norecurse", "+time=2", "+tries=2", "-p", String(port), "@127.0.0.1", name, type]
-        )
+    func dig(_ name: String, _ type: String) async throws -> [String] {
+        try await BINDServer.dig(port: port, name, type)
+    }
+
+    /// `dig +short` against any server on 127.0.0.1, run on a dispatch thread: blocking a thread of the
+    /// concurrency pool could starve a responder that answers on that pool.
+    static func dig(port: Int, _ name: String, _ type: String) async throws -> [String] {
+        let arguments = ["+short", "+norecurse", "+time=2", "+tries=2", "-p", String(port), "@127.0.0.1", name, type]
+        let output = try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global().async {
+                continuation.resume(with: Result { try run(tool("dig")!, arguments) })
+            }
+        }
         return output.stdout.split(separator: "\n").map(String.init)
     }
 
@@ -75,7 +92,10 @@ struct BINDServer {
     ///
     /// Output goes through files, not pipes: a pipe's write end can leak into a child spawned at the same
     /// time by another test (named among them), and would then never reach end of file.
-    static func run(_ executable: String, _ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
+    static func run(
+        _ executable: String,
+        _ arguments: [String]
+    ) throws -> (status: Int32, stdout: String, stderr: String) {
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("locus-run-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: scratch) }
@@ -113,12 +133,15 @@ enum BINDError: Error {
     case spawnFailed(String, Int32)
 }
 
-/// A port free for both UDP and TCP on 127.0.0.1 at the time of asking.
+/// A port free for both UDP and TCP on 127.0.0.1 at the time of asking, below the ephemeral range
+/// (32768 and up on Linux) that client sockets draw from, so fewer of them can take it meanwhile.
 func freeLoopbackPort() throws -> Int {
-    for _ in 0..<20 {
-        let udp = try DatagramBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-            .bind(host: "127.0.0.1", port: 0).wait()
-        let port = udp.localAddress!.port!
+    for _ in 0..<50 {
+        let port = Int.random(in: 20_000..<32_000)
+        guard
+            let udp = try? DatagramBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+                .bind(host: "127.0.0.1", port: port).wait()
+        else { continue }
         let tcp = try? ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .bind(host: "127.0.0.1", port: port).wait()
         try udp.close().wait()

@@ -73,6 +73,17 @@ struct LabResponderTests {
         }
     }
 
+    @Test func digReadsTheResponderAnswers() async throws {
+        let responder = DNSLabResponder(store: try Self.store(), keys: [Self.key])
+        let port = try await responder.bind()
+        let server = Task { try await responder.run() }
+        #expect(try await BINDServer.dig(port: port, "app.lab.test", "A") == ["192.0.2.10"])
+        #expect(try await BINDServer.dig(port: port, "web.lab.test", "AAAA") == ["app.lab.test.", "2001:db8::10"])
+        #expect(try await BINDServer.dig(port: port, "10.2.0.192.in-addr.arpa", "PTR") == ["app.lab.test."])
+        await responder.stop()
+        try await server.value
+    }
+
     @Test func signedUpdateIsAppliedAndSignedBack() async throws {
         try await withResponder { responder, client in
             let update = DNSUpdate.replacingAddresses(

@@ -28,7 +28,9 @@ struct CodecVectorTests {
         )
         #expect(message.authorities == [DNSResourceRecord(name: "lab.test.", ttl: 300, data: .ns("ns.lab.test."))])
         #expect(
-            message.additionals == [DNSResourceRecord(name: "ns.lab.test.", ttl: 300, data: .a(DNSAddress("127.0.0.1")!))]
+            message.additionals == [
+                DNSResourceRecord(name: "ns.lab.test.", ttl: 300, data: .a(DNSAddress("127.0.0.1")!))
+            ]
         )
         #expect(message.edns?.udpPayloadSize == 1232)
         // The writer's compression table makes the same choices as BIND here: each suffix points at its
@@ -59,7 +61,9 @@ struct CodecVectorTests {
         #expect(message.opcode == .update)
         let update = try #require(DNSUpdate(message: message))
         #expect(update.zone == "lab.test.")
-        #expect(update.prerequisites == [.rrsetExists("www.lab.test.", .a), .rrsetDoesNotExist("new.lab.test.", .aaaa)])
+        #expect(
+            update.prerequisites == [.rrsetExists("www.lab.test.", .a), .rrsetDoesNotExist("new.lab.test.", .aaaa)]
+        )
         #expect(
             update.operations == [
                 .deleteRRset("www.lab.test.", .a),
@@ -85,7 +89,10 @@ struct CodecVectorTests {
         let captured = try DNSMessage(bytes: CapturedVectors.signedUpdate)
         #expect(message.updates.count == 3)
         #expect(message.updates[0] == captured.updates[0])
-        #expect(message.updates[1] == DNSResourceRecord(name: "www.lab.test.", type: .aaaa, recordClass: .any, ttl: 0, data: .empty))
+        #expect(
+            message.updates[1]
+                == DNSResourceRecord(name: "www.lab.test.", type: .aaaa, recordClass: .any, ttl: 0, data: .empty)
+        )
         #expect(message.updates[2] == captured.updates[1])
     }
 
@@ -135,7 +142,13 @@ struct CodecVectorTests {
                     )
                 )
             ),
-            DNSResourceRecord(name: "m.lab.test", type: .mx, recordClass: .internet, ttl: 8, data: .opaque([0, 10, 0])),
+            DNSResourceRecord(
+                name: "m.lab.test",
+                type: .mx,
+                recordClass: .internet,
+                ttl: 8,
+                data: .opaque([0, 10, 0])
+            ),
         ]
         let message = DNSMessage(id: 99, isResponse: true, answers: records)
         #expect(try DNSMessage(bytes: message.bytes) == message)

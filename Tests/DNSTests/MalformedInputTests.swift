@@ -64,7 +64,10 @@ struct MalformedInputTests {
 
     @Test func nameOver255BytesIsRejected() {
         let label: [UInt8] = [63] + Array(repeating: UInt8(ascii: "x"), count: 63)
-        let bytes = hex("0001 0000 0001 0000 0000 0000") + Array([[UInt8]](repeating: label, count: 5).joined()) + [0, 0, 1, 0, 1]
+        let bytes =
+            hex("0001 0000 0001 0000 0000 0000") + Array([[UInt8]](repeating: label, count: 5).joined()) + [
+                0, 0, 1, 0, 1,
+            ]
         #expect(throws: DNSDecodingError.nameTooLong(offset: 12 + 3 * 64)) { try DNSMessage(bytes: bytes) }
     }
 
@@ -97,7 +100,9 @@ struct MalformedInputTests {
 
     @Test func tsigMustBeLast() {
         // ARCOUNT=2: a TSIG record (root owner, empty RDATA) followed by an A record.
-        let bytes = hex("0001 0000 0000 0000 0000 0002  00 00fa 00ff 00000000 0000  00 0001 0001 00000000 0004 01020304")
+        let bytes = hex(
+            "0001 0000 0000 0000 0000 0002  00 00fa 00ff 00000000 0000  00 0001 0001 00000000 0004 01020304"
+        )
         #expect(throws: DNSDecodingError.misplacedRecord(type: .tsig, offset: 12)) { try DNSMessage(bytes: bytes) }
     }
 

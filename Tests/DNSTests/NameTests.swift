@@ -52,7 +52,8 @@ struct NameTests {
         let records = names.map { DNSResourceRecord(name: $0, ttl: 60, data: .cname("target.lab.test")) }
         let message = DNSMessage(id: 1, isResponse: true, answers: records)
         let bytes = message.bytes
-        let uncompressed = 12 + records.reduce(0) { $0 + $1.name.wireLength + 10 + DNSName("target.lab.test").wireLength }
+        let uncompressed =
+            12 + records.reduce(0) { $0 + $1.name.wireLength + 10 + DNSName("target.lab.test").wireLength }
         #expect(bytes.count < uncompressed * 6 / 10)
         let decoded = try DNSMessage(bytes: bytes)
         #expect(decoded == message)
@@ -63,7 +64,11 @@ struct NameTests {
     @Test func compressionNeverPointsPastOffset0x3FFF() throws {
         // Enough distinct names to push later ones past the 14-bit pointer range.
         let records = (0..<1200).map { index in
-            DNSResourceRecord(name: try! DNSName(parsing: "host\(index).zone\(index % 7).lab.test"), ttl: 1, data: .text(["x"]))
+            DNSResourceRecord(
+                name: try! DNSName(parsing: "host\(index).zone\(index % 7).lab.test"),
+                ttl: 1,
+                data: .text(["x"])
+            )
         }
         let message = DNSMessage(id: 2, isResponse: true, answers: records)
         #expect(message.bytes.count > 0x4000)

@@ -147,16 +147,28 @@ struct TSIGTests {
         let otherName = TSIGKey(name: "other-key.", secret: capturedSecret)
         let otherSecret = TSIGKey(name: "locus-key.", secret: Array("another secret".utf8))
         guard case .failed(_, let unknown) = try TSIG.verifyRequest(request.bytes, keys: [otherName], now: 1_000_000)
-        else { Issue.record("unknown key accepted"); return }
+        else {
+            Issue.record("unknown key accepted")
+            return
+        }
         #expect(unknown == .badKey)
         guard case .failed(_, let wrong) = try TSIG.verifyRequest(request.bytes, keys: [otherSecret], now: 1_000_000)
-        else { Issue.record("wrong secret accepted"); return }
+        else {
+            Issue.record("wrong secret accepted")
+            return
+        }
         #expect(wrong == .badSignature)
         guard case .failed(_, let late) = try TSIG.verifyRequest(request.bytes, keys: [key], now: 1_000_301)
-        else { Issue.record("late request accepted"); return }
+        else {
+            Issue.record("late request accepted")
+            return
+        }
         #expect(late == .badTime)
 
-        let answer = TSIG.unsignedErrorResponse(to: try DNSMessage(bytes: CapturedVectors.signedUpdate), error: .badSignature)
+        let answer = TSIG.unsignedErrorResponse(
+            to: try DNSMessage(bytes: CapturedVectors.signedUpdate),
+            error: .badSignature
+        )
         // Same shape as BIND's own BADSIG answer apart from the ID.
         var bind = try DNSMessage(bytes: CapturedVectors.badSignatureResponse)
         bind.id = 0x5678
@@ -201,7 +213,9 @@ struct TSIGKeyFileTests {
         #expect(throws: TSIGKeyFileError.unsupportedAlgorithm("hmac-md5")) {
             try TSIGKey(keyFile: "key k { algorithm hmac-md5; secret \"YWFh\"; };")
         }
-        #expect(throws: TSIGKeyFileError.badSecret) { try TSIGKey(keyFile: "key k { algorithm hmac-sha256; secret \"!!\"; };") }
+        #expect(throws: TSIGKeyFileError.badSecret) {
+            try TSIGKey(keyFile: "key k { algorithm hmac-sha256; secret \"!!\"; };")
+        }
         #expect(throws: TSIGKeyFileError.syntax(line: 2, message: "expected \";\"")) {
             try TSIGKey(keyFile: "key k {\n algorithm hmac-sha256 }")
         }

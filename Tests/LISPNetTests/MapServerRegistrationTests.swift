@@ -237,4 +237,44 @@ struct MapServerRegistrationTests {
             }
         }
     }
+
+    @Test("bare Map-Requests and RLOC probes get no answer; the ECM Map-Request after them does")
+    func bareAndProbeDropped() async throws {
+        try await withMapServer(Fixture.configuration()) { _, addresses in
+            let raw = try await RawUDPSocket()
+            defer { Task { await raw.close() } }
+            let me = IPAddress("127.0.0.1")!
+            func request(_ nonce: UInt64, probe: Bool = false) -> MapRequest {
+                MapRequest(
+                    nonce: nonce,
+                    itrRLOCs: [LISPAddress(me)],
+                    records: [MapRequest.Record(prefix: EIDPrefix("10.1.0.7/32")!)],
+                    isProbe: probe
+                )
+            }
+            func encapsulated(_ request: MapRequest) throws -> ByteBuffer {
+                var bytes = ByteBuffer()
+                try bytes.writeEncapsulatedControlMessage(
+                    EncapsulatedControlMessage(
+                        source: me,
+                        destination: IPAddress("10.1.0.7")!,
+                        sourcePort: UInt16(raw.localAddress.port!),
+                        message: .mapRequest(request)
+                    )
+                )
+                return bytes
+            }
+            var bare = ByteBuffer()
+            try bare.writeMapRequest(request(1))
+            try await raw.send(bare, to: addresses.listen)
+            try await raw.send(try encapsulated(request(2, probe: true)), to: addresses.listen)
+            try await raw.send(try encapsulated(request(3)), to: addresses.listen)
+            var answer = try #require(await raw.next()).data
+            guard case .mapReply(let reply) = try LISPMessage.decode(from: &answer) else {
+                Issue.record("expected a Map-Reply")
+                return
+            }
+            #expect(reply.nonce == 3)
+        }
+    }
 }

@@ -37,6 +37,7 @@ struct PubSubTests {
                     #expect(withdrawn.first?.prefix == EIDPrefix("10.1.0.0/24"))
                 }
                 #expect(await eventually { await server.statistics().unacknowledgedPublications == 0 })
+                #expect(await resolver.status().unmatchedReplies == 0)
             }
         }
     }

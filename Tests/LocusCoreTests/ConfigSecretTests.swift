@@ -85,6 +85,27 @@ struct ConfigSecretTests {
         )
     }
 
+    @Test func mapServerKeyFilesAreCheckedToo() throws {
+        let directory = try ConfigTestDirectory()
+        defer { directory.remove() }
+        let file = try directory.write(ConfigExamples.mapServer, to: "mapserver.toml")
+        #expect(
+            throws: ConfigErrors([
+                ConfigError(
+                    file: file,
+                    line: 9,
+                    message: "secret file \(directory.path)/keys/dc-east.key: No such file or directory"
+                )
+            ])
+        ) {
+            try ConfigLoader.loadMapServer(file: file)
+        }
+        try directory.write("k\n", to: "keys/dc-east.key", mode: 0o666)
+        let (_, warnings) = try ConfigLoader.loadMapServer(file: file)
+        #expect(warnings.map(\.line) == [9])
+        #expect(warnings.first?.message.contains("readable by others (mode 0666)") == true)
+    }
+
     @Test func sharedKeyIsOneTrimmedLine() throws {
         #expect(try SecretText.sharedKey("  s3cret \n\n") == "s3cret")
         #expect(throws: SecretFormatError(reason: "the file is empty")) { try SecretText.sharedKey("\n \n") }

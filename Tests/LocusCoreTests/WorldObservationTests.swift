@@ -130,3 +130,35 @@ struct WorldObservationTests {
         #expect(world.workloads["web-07"]?.mapping.state == .registered)
     }
 }
+
+@Suite("World: configuration and store seeding")
+struct WorldSeedingTests {
+    typealias F = WorldFixtures
+
+    @Test func reconfiguredSitesReassignLocatorsWithoutAMove() {
+        var world = F.world([F.spec("web-07", host: 7), F.spec("web-08", host: 8)])
+        _ = world.apply([F.registered("web-07", ["127.0.9.9"]), F.registered("web-08", ["127.0.1.1"])])
+        #expect(world.workloads["web-07"]?.mapping.site == nil)
+
+        var sites = F.sites
+        sites[0].rlocs.append(IPAddress("127.0.9.9")!)
+        let change = world.reconfigure(sites: sites)
+        #expect(change.touchedWorkloads == ["web-07"])
+        #expect(change.events.isEmpty)
+        #expect(world.workloads["web-07"]?.mapping.site == "dc-east")
+        #expect(world.workloads["web-07"]?.mapping.locators.first?.site == "dc-east")
+        #expect(change.changedMappings["web-07"]?.site == "dc-east")
+        #expect(world.reconfigure(sites: sites).isEmpty)
+    }
+
+    @Test func eventsFromTheStoreKeepTheirNewestFirstOrder() {
+        var world = World(name: "test", sites: F.sites)
+        let stored = [
+            Event(time: F.at(5), kind: .move, subject: "newer", detail: ""),
+            Event(time: F.at(5), kind: .move, subject: "older", detail: ""),
+            Event(time: F.at(1), kind: .move, subject: "oldest", detail: ""),
+        ]
+        world.seed(recentEvents: stored)
+        #expect(world.recentEvents == stored)
+    }
+}

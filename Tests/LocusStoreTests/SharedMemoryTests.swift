@@ -35,7 +35,7 @@ struct SharedMemoryTests {
         let store = try StoreLocation.sqlite(path: path).openHistoryStore()
         var world = World(name: "test", sites: sites)
         world.seed(lastKnownMappings: try await store.lastMappings())
-        world.remember(try await store.recentEvents(limit: 50))
+        world.seed(recentEvents: try await store.recentEvents(limit: 50))
         let update = Correlator().ingest(
             [.inventoryLoaded(source: "main", workloads: [spec()]), observation],
             into: &world,

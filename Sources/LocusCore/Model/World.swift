@@ -7,7 +7,7 @@ import Foundation
 public struct World: Sendable {
     /// The configuration's name, shown in the header.
     public var name: String
-    public private(set) var sites: [SiteConfig]
+    public internal(set) var sites: [SiteConfig]
     public internal(set) var workloads: ShardedDictionary<String, Workload>
     public internal(set) var sources: [String: SourceHealth]
     /// Active alerts.
@@ -25,7 +25,7 @@ public struct World: Sendable {
     var reevaluationDeadlines: [String: Date]
     /// Mappings of earlier processes for workloads the inventory has not declared yet.
     var storedMappings: [String: LastKnownMapping]
-    private var siteOfRLOC: [IPAddress: String]
+    var siteOfRLOC: [IPAddress: String]
 
     public init(name: String, sites: [SiteConfig], recentEventLimit: Int = 200) {
         self.name = name
@@ -42,7 +42,7 @@ public struct World: Sendable {
         self.siteOfRLOC = Self.index(sites)
     }
 
-    private static func index(_ sites: [SiteConfig]) -> [IPAddress: String] {
+    static func index(_ sites: [SiteConfig]) -> [IPAddress: String] {
         var index: [IPAddress: String] = [:]
         for site in sites {
             for rloc in site.rlocs where index[rloc] == nil {
@@ -89,6 +89,11 @@ public struct World: Sendable {
         for (name, mapping) in lastKnownMappings where workloads[name]?.lastKnownMapping == nil {
             workloads[name]?.lastKnownMapping = mapping
         }
+    }
+
+    /// Takes over events read from the store, newest first, as the start of the recent ones.
+    public mutating func seed(recentEvents events: [Event]) {
+        remember(events.reversed())
     }
 
     /// Applies acknowledgements (from the store or an operator); an acknowledgement of an alert

@@ -1,0 +1,129 @@
+import LISP
+import Logging
+
+/// Carries out moves on the lab's xTRs and inventory file, and with an interval, churns: every interval one
+/// action of the `ChurnPlanner`.
+public actor ChurnDriver {
+    private var planner: ChurnPlanner
+    private let xtrs: [String: SimulatedXTR]
+    private let world: LabWorld
+    private let directory: LabDirectory
+    private let inventoryFile: String
+    private let flapInterval: Duration
+    private let stallDuration: Duration
+    private let logger: Logger
+    private var stalledUntil: [String: ContinuousClock.Instant] = [:]
+    /// Every action carried out, oldest first.
+    public private(set) var history: [ChurnAction] = []
+
+    init(
+        world: LabWorld,
+        seed: UInt64,
+        xtrs: [SimulatedXTR],
+        directory: LabDirectory,
+        inventoryFile: String,
+        flapInterval: Duration,
+        stallDuration: Duration,
+        logger: Logger
+    ) {
+        self.world = world
+        self.planner = ChurnPlanner(world: world, seed: seed)
+        self.xtrs = Dictionary(xtrs.map { ($0.site.name, $0) }, uniquingKeysWith: { first, _ in first })
+        self.directory = directory
+        self.inventoryFile = inventoryFile
+        self.flapInterval = flapInterval
+        self.stallDuration = stallDuration
+        self.logger = logger
+    }
+
+    /// One action every `interval` until cancelled; failures are logged and the churn goes on.
+    public func run(every interval: Duration) async {
+        while !Task.isCancelled {
+            do {
+                try await Task.sleep(for: interval)
+            } catch {
+                return
+            }
+            do {
+                try await performNext()
+            } catch {
+                logger.warning("churn action failed", metadata: ["error": "\(error)"])
+            }
+        }
+    }
+
+    /// Plans and carries out one action now; `nil` when nothing can move.
+    @discardableResult
+    func performNext() async throws -> ChurnAction? {
+        guard let action = planner.next(stalled: currentlyStalled()) else { return nil }
+        try await perform(action)
+        return action
+    }
+
+    /// Moves `workload` to `site` now, as a completed migration (or, with `updatingInventory: false`, one the
+    /// inventory does not learn about).
+    @discardableResult
+    public func move(_ workload: String, to site: String, updatingInventory: Bool = true) async throws -> LabMove {
+        guard world.workload(named: workload) != nil else {
+            throw LabError.invalidConfiguration("no workload named \(workload) in the lab")
+        }
+        guard world.site(named: site) != nil else {
+            throw LabError.invalidConfiguration("no site named \(site) in the lab")
+        }
+        guard let move = planner.move(workload, to: site, updatesInventory: updatingInventory) else {
+            throw LabError.invalidConfiguration("\(workload) is already at \(site)")
+        }
+        try await perform(.move(move))
+        return move
+    }
+
+    /// Where every workload is registered and where the inventory says it is.
+    public var placements: [String: ChurnPlanner.Placement] { planner.placements }
+
+    /// Carries out an action the planner has already recorded.
+    func perform(_ action: ChurnAction) async throws {
+        history.append(action)
+        switch action {
+        case .move(let move):
+            try await carryOut(move)
+        case .flap(let moves):
+            for (index, move) in moves.enumerated() {
+                if index > 0 { try await Task.sleep(for: flapInterval) }
+                try await carryOut(move)
+            }
+        case .stall(let site):
+            stalledUntil[site] = ContinuousClock.now + stallDuration
+            await xtrs[site]?.stall(for: stallDuration)
+        }
+    }
+
+    private func carryOut(_ move: LabMove) async throws {
+        guard let workload = world.workload(named: move.workload), let source = xtrs[move.from],
+            let destination = xtrs[move.to]
+        else { return }
+        logger.info(
+            "moving",
+            metadata: [
+                "workload": "\(move.workload)", "from": "\(move.from)", "to": "\(move.to)",
+                "inventory": "\(move.updatesInventory)",
+            ]
+        )
+        // Withdraw first: the map-server drops a prefix on a TTL-0 record whoever registered it.
+        try await source.remove(workload.eidPrefix)
+        try await destination.add(workload.eidPrefix, mapVersion: move.mapVersion)
+        if move.updatesInventory {
+            try writeInventory()
+        }
+    }
+
+    /// Rewrites the inventory file with where the planner says every workload is.
+    func writeInventory() throws {
+        try directory.write(InventoryDocument(workloads: planner.inventory).render(), to: inventoryFile)
+    }
+
+    private func currentlyStalled() -> Set<String> {
+        let now = ContinuousClock.now
+        stalledUntil = stalledUntil.filter { $0.value > now }
+        return Set(stalledUntil.keys)
+    }
+}

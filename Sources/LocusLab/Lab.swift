@@ -1,0 +1,224 @@
+import Foundation
+import LISP
+import LISPNet
+import Logging
+import NIOCore
+
+/// The embedded lab: a map-server with its registration API, one simulated xTR per site and the churn, on
+/// loopback, with the files that point Locus at it.
+///
+/// ```swift
+/// let lab = try await Lab.start(LabConfiguration(workloads: 50, seed: 1))
+/// print(lab.configFile)        // locus.toml, ready for the engine
+/// await lab.stop()
+/// ```
+public actor Lab {
+    public static let configFileName = "locus.toml"
+    public static let inventoryFileName = "inventory.toml"
+    public static let mapServerFileName = "mapserver.toml"
+    public static let storeFileName = "locus.sqlite"
+
+    public nonisolated let configuration: LabConfiguration
+    public nonisolated let world: LabWorld
+    public nonisolated let directory: LabDirectory
+    /// The absolute path of the lab's `locus.toml`.
+    public nonisolated let configFile: String
+    public nonisolated let mapServer: MapServer
+    public nonisolated let mapServerAddresses: MapServer.BoundAddresses
+    public nonisolated let xtrs: [SimulatedXTR]
+    /// The mover: moves workloads on request, and churns when the configuration asks for it.
+    public nonisolated let churn: ChurnDriver
+    private let serverTask: Task<Void, Never>
+    private var churnTask: Task<Void, Never>?
+    private var isStopped = false
+
+    private init(
+        configuration: LabConfiguration,
+        world: LabWorld,
+        directory: LabDirectory,
+        mapServer: MapServer,
+        mapServerAddresses: MapServer.BoundAddresses,
+        serverTask: Task<Void, Never>,
+        xtrs: [SimulatedXTR],
+        churn: ChurnDriver
+    ) {
+        self.configuration = configuration
+        self.world = world
+        self.directory = directory
+        self.configFile = directory.url(Self.configFileName)
+        self.mapServer = mapServer
+        self.mapServerAddresses = mapServerAddresses
+        self.serverTask = serverTask
+        self.xtrs = xtrs
+        self.churn = churn
+    }
+
+    /// Starts everything and returns once every site's first registration is confirmed by a Map-Notify and
+    /// every file is written.
+    public static func start(
+        _ configuration: LabConfiguration,
+        logger: Logger = Logger(label: "locus.lab")
+    ) async throws -> Lab {
+        let world = try WorldGenerator(
+            workloads: configuration.workloads,
+            sites: configuration.sites,
+            seed: configuration.seed
+        ).generate()
+        let directory = try LabDirectory(path: configuration.directory)
+        do {
+            return try await start(configuration, world: world, directory: directory, logger: logger)
+        } catch {
+            directory.removeIfTemporary()
+            throw error
+        }
+    }
+
+    private static func start(
+        _ configuration: LabConfiguration,
+        world: LabWorld,
+        directory: LabDirectory,
+        logger: Logger
+    ) async throws -> Lab {
+        let keys = try LabKeys.generate(for: world.sites, in: directory)
+        let server = MapServer(
+            configuration: MapServerConfiguration(
+                listen: try SocketAddress(ipAddress: "127.0.0.1", port: 0),
+                api: try SocketAddress(ipAddress: "127.0.0.1", port: 0),
+                registrationTimeout: configuration.registrationTimeout,
+                sites: world.sites.map { site in
+                    MapServerConfiguration.Site(
+                        name: site.name,
+                        keyID: site.keyID,
+                        algorithm: .hmacSHA256,
+                        secret: keys.secret(of: site.name),
+                        prefixes: world.mobilityPrefixes,
+                        acceptMoreSpecifics: true
+                    )
+                }
+            ),
+            logger: logger
+        )
+        let serverTask = Task {
+            do {
+                try await server.run()
+            } catch {
+                logger.error("map-server stopped", metadata: ["error": "\(error)"])
+            }
+        }
+        var xtrs: [SimulatedXTR] = []
+        do {
+            let addresses = try await server.boundAddresses()
+            try writeFiles(world: world, keys: keys, addresses: addresses, configuration: configuration, in: directory)
+            for site in world.sites {
+                xtrs.append(
+                    try SimulatedXTR(
+                        site: site,
+                        mapServer: addresses.listen,
+                        secret: keys.secret(of: site.name),
+                        registrationInterval: configuration.registrationInterval,
+                        probePort: configuration.probePort,
+                        logger: logger
+                    )
+                )
+            }
+            try await registerFirst(world: world, xtrs: xtrs)
+            let churn = ChurnDriver(
+                world: world,
+                seed: configuration.seed,
+                xtrs: xtrs,
+                directory: directory,
+                inventoryFile: inventoryFileName,
+                flapInterval: configuration.flapInterval,
+                stallDuration: configuration.stallDuration,
+                logger: logger
+            )
+            let lab = Lab(
+                configuration: configuration,
+                world: world,
+                directory: directory,
+                mapServer: server,
+                mapServerAddresses: addresses,
+                serverTask: serverTask,
+                xtrs: xtrs,
+                churn: churn
+            )
+            if let interval = configuration.churnInterval, interval > .zero {
+                await lab.startChurn(every: interval)
+            }
+            return lab
+        } catch {
+            for xtr in xtrs { await xtr.shutdown() }
+            await server.shutdown()
+            await serverTask.value
+            throw error
+        }
+    }
+
+    /// Stops the churn, the xTRs and the map-server (closing every socket), and removes a temporary directory.
+    public func stop() async {
+        guard !isStopped else { return }
+        isStopped = true
+        churnTask?.cancel()
+        await churnTask?.value
+        for xtr in xtrs { await xtr.shutdown() }
+        await mapServer.shutdown()
+        await serverTask.value
+        directory.removeIfTemporary()
+    }
+
+    private func startChurn(every interval: Duration) {
+        let churn = self.churn
+        churnTask = Task { await churn.run(every: interval) }
+    }
+
+    private static func registerFirst(world: LabWorld, xtrs: [SimulatedXTR]) async throws {
+        let eidsBySite = Dictionary(grouping: world.workloads, by: \.site).mapValues { $0.map(\.eidPrefix) }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for xtr in xtrs {
+                let eids = eidsBySite[xtr.site.name] ?? []
+                group.addTask {
+                    do {
+                        try await xtr.start(eids: eids)
+                    } catch {
+                        throw LabError.registrationFailed(site: xtr.site.name, reason: "\(error)")
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+    }
+
+    private static func writeFiles(
+        world: LabWorld,
+        keys: LabKeys,
+        addresses: MapServer.BoundAddresses,
+        configuration: LabConfiguration,
+        in directory: LabDirectory
+    ) throws {
+        let listen = addresses.listen.hostPortDescription
+        let api = addresses.api?.hostPortDescription ?? ""
+        try directory.write(
+            MapServerDocument(
+                sites: world.sites,
+                mobilityPrefixes: world.mobilityPrefixes.map(\.cidr),
+                listen: listen,
+                api: api,
+                registrationTimeout: configuration.registrationTimeout,
+                keyFiles: keys.files
+            ).render(),
+            to: mapServerFileName
+        )
+        try directory.write(InventoryDocument(workloads: world.workloads).render(), to: inventoryFileName)
+        try directory.write(
+            LocusDocument(
+                name: configuration.name,
+                sites: world.sites,
+                resolver: listen,
+                registrationsAPI: "http://" + api,
+                inventoryFile: inventoryFileName,
+                storeFile: storeFileName
+            ).render(),
+            to: configFileName
+        )
+    }
+}

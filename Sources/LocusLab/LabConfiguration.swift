@@ -1,0 +1,48 @@
+/// What `locus lab` builds: the size of the world, its seed, the churn, and the lab's clocks (short in tests).
+public struct LabConfiguration: Sendable {
+    public var workloads: Int
+    public var sites: Int
+    public var seed: UInt64
+    /// One churn action every this often; `nil` for no churn.
+    public var churnInterval: Duration?
+    /// The lab directory; `nil` for a new temporary one, removed when the lab stops.
+    public var directory: String?
+    /// How often each xTR refreshes its registrations.
+    public var registrationInterval: Duration
+    /// How long the map-server keeps a registration without a refresh.
+    public var registrationTimeout: Duration
+    /// How long a stalled xTR stops registering; longer than `registrationTimeout`, so its registrations expire.
+    public var stallDuration: Duration
+    /// The pause between the moves of a flap.
+    public var flapInterval: Duration
+    /// The port each RLOC answers probes on (4342, LISP's control port); another is chosen when it is taken.
+    public var probePort: Int
+    /// Shown in the dashboard's header (`name` in locus.toml).
+    public var name: String
+
+    public init(
+        workloads: Int = 300,
+        sites: Int = 3,
+        seed: UInt64 = 1,
+        churnInterval: Duration? = nil,
+        directory: String? = nil,
+        registrationInterval: Duration = .seconds(60),
+        registrationTimeout: Duration = .seconds(180),
+        stallDuration: Duration = .seconds(240),
+        flapInterval: Duration = .seconds(5),
+        probePort: Int = 4342,
+        name: String = "lab"
+    ) {
+        self.workloads = workloads
+        self.sites = sites
+        self.seed = seed
+        self.churnInterval = churnInterval
+        self.directory = directory
+        self.registrationInterval = registrationInterval
+        self.registrationTimeout = registrationTimeout
+        self.stallDuration = stallDuration
+        self.flapInterval = flapInterval
+        self.probePort = probePort
+        self.name = name
+    }
+}

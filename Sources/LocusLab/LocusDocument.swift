@@ -1,0 +1,65 @@
+/// `locus.toml` (CONFIG.md) pointing Locus at the lab: its sites and RLOCs, its map-resolver with the
+/// registration table, its inventory file and a store inside the lab directory.
+public struct LocusDocument: Sendable {
+    public var name: String
+    public var sites: [LabSite]
+    /// `host:port` of the map-resolver.
+    public var resolver: String
+    /// `http://host:port` of the map-server's registration table.
+    public var registrationsAPI: String
+    /// Relative to the lab directory.
+    public var inventoryFile: String
+    public var storeFile: String
+
+    public init(
+        name: String,
+        sites: [LabSite],
+        resolver: String,
+        registrationsAPI: String,
+        inventoryFile: String,
+        storeFile: String
+    ) {
+        self.name = name
+        self.sites = sites
+        self.resolver = resolver
+        self.registrationsAPI = registrationsAPI
+        self.inventoryFile = inventoryFile
+        self.storeFile = storeFile
+    }
+
+    public func render() -> String {
+        var out = """
+            # Locus over the lab: `locus snapshot --config THIS_FILE` or `locus check --config THIS_FILE`.
+            name = \(TOMLText.quoted(name))
+            poll_interval = "5s"
+            store = \(TOMLText.quoted("sqlite:" + storeFile))
+
+            """
+        for site in sites {
+            out += """
+
+                [[site]]
+                name = \(TOMLText.quoted(site.name))
+                rlocs = \(TOMLText.array(site.rlocs.map(\.description)))
+                hosts = \(TOMLText.array(site.hosts))
+
+                """
+        }
+        out += """
+
+            [[mapping]]
+            name = "lab-mr"
+            resolver = \(TOMLText.quoted(resolver))
+            subscribe = true
+            max_age = "60s"
+            registrations_api = \(TOMLText.quoted(registrationsAPI))
+
+            [[inventory]]
+            name = "lab"
+            kind = "file"
+            path = \(TOMLText.quoted(inventoryFile))
+
+            """
+        return out
+    }
+}

@@ -1,0 +1,75 @@
+/// The dashboard shell: pure functions from state and input to state, and from state to a frame.
+public enum Shell {}
+
+extension Shell {
+    /// The state after `action`. Pure: no terminal, no clock, no I/O.
+    public static func reduce(_ state: UIState, _ action: Action) -> UIState {
+        var state = state
+        state.message = nil
+        switch action {
+        case .showView(let view):
+            state.activeView = view
+        case .nextView:
+            state.activeView = state.activeView.next
+        case .previousView:
+            state.activeView = state.activeView.previous
+        case .toggleFocus:
+            state.focus = state.focus.other
+        case .openFilter:
+            state.prompt = Prompt(.filter, text: state.filter)
+        case .openCommandLine:
+            state.prompt = Prompt(.command)
+        case .edit(let edit):
+            if var prompt = state.prompt {
+                edit.apply(to: &prompt.line)
+                state.prompt = prompt
+            }
+        case .submitPrompt:
+            guard let prompt = state.prompt else { break }
+            state.prompt = nil
+            switch prompt.kind {
+            case .filter:
+                state.filter = prompt.text
+            case .command:
+                do {
+                    state = reduce(state, try ShellCommand.parse(prompt.text).action)
+                } catch {
+                    state.message = StatusMessage(.error, error.description)
+                }
+            }
+        case .cancelPrompt:
+            state.prompt = nil
+        case .setFilter(let text):
+            state.filter = text
+        case .toggleHelp:
+            state.isHelpOpen.toggle()
+        case .closeOverlay:
+            state.isHelpOpen = false
+            state.prompt = nil
+        case .cycleTheme:
+            let names = state.themeNames
+            let index = names.firstIndex(of: state.themeName).map { ($0 + 1) % names.count } ?? 0
+            state.themeName = names[index]
+            state.message = StatusMessage(.info, "theme \(state.themeName)")
+        case .setTheme(let name):
+            if let match = state.themeNames.first(where: { $0.lowercased() == name.lowercased() }) {
+                state.themeName = match
+                state.message = StatusMessage(.info, "theme \(match)")
+            } else {
+                let known = state.themeNames.joined(separator: ", ")
+                state.message = StatusMessage(.error, "no theme called \(name); themes: \(known)")
+            }
+        case .confirm(let confirmation):
+            state.confirmation = confirmation
+        case .acceptConfirmation:
+            guard let confirmation = state.confirmation else { break }
+            state.confirmation = nil
+            state = reduce(state, confirmation.onConfirm)
+        case .rejectConfirmation:
+            state.confirmation = nil
+        case .quit:
+            state.wantsToQuit = true
+        }
+        return state
+    }
+}

@@ -1,0 +1,121 @@
+extension Shell {
+    /// The screen for `state` in `context`, rebuilt whole every time (immediate mode); the
+    /// backend compares it with the last frame and writes only what differs.
+    ///
+    /// Layout, top to bottom: the header on the box's top edge, the tab bar, the list and
+    /// detail panes side by side, a status line (prompt or message), the key hints on the
+    /// bottom edge. Below `MinimumSize.dashboard` the whole screen is a `too small` notice.
+    public static func render(_ state: UIState, _ context: ShellContext) -> Frame {
+        var frame = Frame(size: context.size, lineDrawing: context.lineDrawing)
+        if MinimumSize.dashboard.drawNoticeIfTooSmall(in: &frame) {
+            return frame
+        }
+        let layout = ShellLayout(frame.bounds)
+        frame.draw(box: frame.bounds)
+        frame.render(header(context), in: layout.header)
+        frame.render(
+            TabBar(titles: DashboardView.allCases.map(\.title), active: state.activeView.rawValue - 1),
+            in: layout.tabs
+        )
+        frame.drawHorizontalLine(y: layout.upperDivider, from: 0, to: frame.width - 1)
+        frame.drawHorizontalLine(y: layout.lowerDivider, from: 0, to: frame.width - 1)
+        frame.render(layout.split, in: layout.body)
+        let (list, detail) = layout.split.layout(layout.body)
+        drawPaneTitles(state, list: list, detail: detail, dividerY: layout.upperDivider, frame: &frame)
+        drawEmptyWorld(state, context, list: list, detail: detail, frame: &frame)
+        drawStatusLine(state, in: layout.status, frame: &frame)
+        frame.render(KeyHintBar(keyHints), in: layout.hints)
+        if state.isHelpOpen {
+            frame.render(HelpOverlay(keyMap: keyMap), in: layout.overlay)
+        }
+        if let confirmation = state.confirmation {
+            frame.render(
+                ConfirmationDialog(action: confirmation.action, object: confirmation.object),
+                in: layout.overlay
+            )
+        }
+        return frame
+    }
+
+    private static func header(_ context: ShellContext) -> HeaderBar {
+        HeaderBar(
+            left: [" Locus", "·", HeaderBar.Segment(context.configName ?? "no config")],
+            right: [HeaderBar.Segment(context.operatorName), HeaderBar.Segment(context.clock.description + " ")],
+            separator: " "
+        )
+    }
+
+    private static func drawPaneTitles(_ state: UIState, list: Rect, detail: Rect, dividerY: Int, frame: inout Frame) {
+        var listTitle = state.activeView.title
+        if !state.filter.isEmpty {
+            listTitle += "  /" + state.filter
+        }
+        let focused = Style(.tabActive, .bold)
+        let unfocused = Style(.border, .bold)
+        let listEdge = Rect(x: list.x - 1, y: dividerY, width: list.width + 2, height: 1)
+        frame.drawTitle(listTitle, on: listEdge, style: state.focus == .list ? focused : unfocused)
+        let detailEdge = Rect(x: detail.x - 1, y: dividerY, width: detail.width + 2, height: 1)
+        frame.drawTitle("Detail", on: detailEdge, style: state.focus == .detail ? focused : unfocused)
+    }
+
+    private static func drawEmptyWorld(
+        _ state: UIState,
+        _ context: ShellContext,
+        list: Rect,
+        detail: Rect,
+        frame: inout Frame
+    ) {
+        let inside = list.inset(by: Insets(top: 1, left: 2, right: 1))
+        var lines = [EmptyWorldText.headline(for: state.activeView, world: context.world)]
+        lines += EmptyWorldText.explanation(for: context.world)
+        var y = inside.y
+        for (index, paragraph) in lines.enumerated() {
+            for line in TextLayout.wrapped(paragraph, toColumns: inside.width) {
+                guard y < inside.maxY else { break }
+                frame.put(line, in: inside.row(y - inside.y), style: index == 0 ? Style(.text, .bold) : .muted)
+                y += 1
+            }
+            y += 1
+        }
+        let detailInside = detail.inset(by: Insets(top: 1, left: 2, right: 1))
+        if !detailInside.isEmpty {
+            frame.put("Nothing selected.", in: detailInside.row(0), style: .muted)
+        }
+    }
+
+    private static func drawStatusLine(_ state: UIState, in line: Rect, frame: inout Frame) {
+        if let prompt = state.prompt {
+            let placeholder = prompt.kind == .filter ? "text to filter by" : "quit, theme NAME, filter TEXT, view NAME"
+            frame.render(InputLine(prompt: prompt.leader, state: prompt.line, placeholder: placeholder), in: line)
+        } else if let message = state.message {
+            let mark: StateMark = message.severity == .error ? .crit : .info
+            frame.put(mark.symbol(frame.lineDrawing) + " " + message.text, in: line, style: mark.style)
+        }
+    }
+}
+
+/// Where each part of the shell goes, for a frame at least `MinimumSize.dashboard`.
+struct ShellLayout {
+    let header: Rect
+    let tabs: Rect
+    let upperDivider: Int
+    let body: Rect
+    let split: SplitPane
+    let lowerDivider: Int
+    let status: Rect
+    let hints: Rect
+    let overlay: Rect
+
+    init(_ bounds: Rect) {
+        let inner = bounds.interior
+        header = Rect(x: 1, y: 0, width: inner.width, height: 1)
+        tabs = inner.row(0)
+        upperDivider = 2
+        lowerDivider = bounds.maxY - 3
+        body = Rect(x: inner.x, y: upperDivider + 1, width: inner.width, height: lowerDivider - upperDivider - 1)
+        split = SplitPane(axis: .horizontal, ratio: 0.55, joinsEnclosingBox: true)
+        status = Rect(x: inner.x, y: lowerDivider + 1, width: inner.width, height: 1)
+        hints = Rect(x: 1, y: bounds.maxY - 1, width: inner.width, height: 1)
+        overlay = inner
+    }
+}

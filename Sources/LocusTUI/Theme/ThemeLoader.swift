@@ -1,0 +1,124 @@
+import Foundation
+
+/// Finds and reads theme files: the package's `themes/` and the operator's
+/// `$XDG_CONFIG_HOME/locus/themes/` (a user theme replaces a package theme of the same name).
+public struct ThemeLoader: Hashable, Sendable {
+    /// The themes shipped with Locus, or nil when they cannot be found (the built-in default
+    /// still works).
+    public var packageDirectory: String?
+    /// The operator's own themes.
+    public var userDirectory: String?
+
+    public init(packageDirectory: String?, userDirectory: String?) {
+        self.packageDirectory = packageDirectory
+        self.userDirectory = userDirectory
+    }
+
+    /// The directories for an environment and executable: `LOCUS_THEMES_DIR`, else the
+    /// `themes/` beside the `Package.swift` found from the executable's directory upwards (then
+    /// from `currentDirectory`); `$XDG_CONFIG_HOME/locus/themes`, else `~/.config/locus/themes`.
+    public static func standard(
+        environment: [String: String],
+        executablePath: String?,
+        currentDirectory: String? = nil
+    ) -> ThemeLoader {
+        var package: String?
+        if let override = environment["LOCUS_THEMES_DIR"], !override.isEmpty {
+            package = override
+        } else {
+            let starts = [executablePath.map { ($0 as NSString).deletingLastPathComponent }, currentDirectory]
+            package = starts.compactMap { $0 }.lazy.compactMap(packageThemes(above:)).first
+        }
+        var user: String?
+        if let config = environment["XDG_CONFIG_HOME"], config.hasPrefix("/") {
+            user = config + "/locus/themes"
+        } else if let home = environment["HOME"], !home.isEmpty {
+            user = home + "/.config/locus/themes"
+        }
+        return ThemeLoader(packageDirectory: package, userDirectory: user)
+    }
+
+    /// The `themes` directory beside a `Package.swift` in `directory` or a directory above it.
+    public static func packageThemes(above directory: String) -> String? {
+        let files = FileManager.default
+        var current = URL(fileURLWithPath: directory).standardizedFileURL.resolvingSymlinksInPath()
+        while true {
+            let themes = current.appendingPathComponent("themes").path
+            var isDirectory: ObjCBool = false
+            if files.fileExists(atPath: current.appendingPathComponent("Package.swift").path),
+                files.fileExists(atPath: themes, isDirectory: &isDirectory), isDirectory.boolValue
+            {
+                return themes
+            }
+            let parent = current.deletingLastPathComponent()
+            guard parent.path != current.path else { return nil }
+            current = parent
+        }
+    }
+
+    /// Reads every theme file of both directories. Unreadable or malformed files are reported
+    /// in `errors` and left out; the built-in default is always there.
+    public func load() -> ThemeCatalog {
+        var themes: [String: Theme] = [Theme.default.name: Theme.default]
+        var errors: [ThemeFileError] = []
+        for directory in [packageDirectory, userDirectory].compactMap({ $0 }) {
+            for path in Self.themeFiles(in: directory) {
+                do {
+                    let theme = try Self.read(file: path)
+                    themes[theme.name] = theme
+                } catch {
+                    errors.append(error)
+                }
+            }
+        }
+        return ThemeCatalog(themes: themes, errors: errors)
+    }
+
+    /// Reads and checks one theme file (`locus themes check FILE`).
+    public static func validate(file path: String) throws(ThemeFileError) -> Theme {
+        try read(file: path)
+    }
+
+    static func read(file path: String) throws(ThemeFileError) -> Theme {
+        let text: String
+        do {
+            text = try String(contentsOfFile: path, encoding: .utf8)
+        } catch {
+            throw ThemeFileError(path: path, line: 1, message: "cannot read the file: \(error.localizedDescription)")
+        }
+        return try ThemeParser.parse(text, path: path)
+    }
+
+    /// The `.toml` files of `directory`, sorted by name; none when it does not exist.
+    static func themeFiles(in directory: String) -> [String] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
+        let base = directory.hasSuffix("/") ? String(directory.dropLast()) : directory
+        return names.filter { $0.hasSuffix(".toml") && !$0.hasPrefix(".") }.sorted().map { base + "/" + $0 }
+    }
+}
+
+/// The themes found, by name, and the files that could not be used.
+public struct ThemeCatalog: Hashable, Sendable {
+    public var themes: [String: Theme]
+    public var errors: [ThemeFileError]
+
+    public init(themes: [String: Theme], errors: [ThemeFileError] = []) {
+        self.themes = themes
+        self.errors = errors
+    }
+
+    /// Theme names in the order `t` cycles through them.
+    public var names: [String] { ThemeCycle.ordered(Array(themes.keys)) }
+
+    /// The theme called `name`, or the built-in default when there is none (the caller shows
+    /// `errors`, which say why a theme file was left out).
+    public func theme(named name: String) -> Theme {
+        themes[name] ?? Theme.default
+    }
+
+    /// The errors about the file a theme named `name` would come from, for the message shown
+    /// when falling back to the default.
+    public func errors(forTheme name: String) -> [ThemeFileError] {
+        errors.filter { ThemeParser.defaultName(for: $0.path) == name }
+    }
+}

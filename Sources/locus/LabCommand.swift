@@ -1,0 +1,102 @@
+import ArgumentParser
+import Dispatch
+import Foundation
+import LocusEngine
+import LocusLab
+
+/// `locus lab --headless`: the embedded lab on loopback, until SIGINT or SIGTERM.
+struct LabCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "lab",
+        abstract: "Run a LISP lab on loopback: a map-server, one xTR per site, workloads that move.",
+        discussion: """
+            Starts, in this process and on free loopback ports, a map-server with its registration API and \
+            one simulated xTR per site that registers its workloads' EIDs with the site's RLOCs in \
+            127.0.0.0/8 and answers RLOC probes. It writes keys (0600), mapserver.toml, inventory.toml and \
+            locus.toml into the lab directory. Once every site's first registration is confirmed it prints \
+            the absolute path of that locus.toml alone on the first line of stdout, so that \
+            `locus snapshot --config PATH` and `locus check --config PATH` can watch it. It runs until \
+            SIGINT or SIGTERM, then closes its sockets and removes a temporary lab directory.
+
+            With --churn SECONDS a random workload moves every SECONDS (the destination xTR registers it, \
+            the source withdraws it, the inventory is rewritten), and now and then something breaks on \
+            purpose: an xTR stops registering for a while, a move the inventory does not learn about, \
+            a workload that flaps between two sites. The same --seed gives the same world.
+            """
+    )
+
+    @Option(help: "How many workloads.")
+    var workloads = 300
+
+    @Option(help: "How many sites (dc-east, dc-west, cloud-1, …).")
+    var sites = 3
+
+    @Option(help: "The seed of the world and of the churn.")
+    var seed: UInt64 = 1
+
+    @Option(help: ArgumentHelp("Seconds between churn actions; 0 for none (the default).", valueName: "SECONDS"))
+    var churn: Double = 0
+
+    @Option(
+        help: ArgumentHelp(
+            "The lab directory, kept after the lab stops (default: a new temporary one).",
+            valueName: "DIR"
+        ),
+        completion: .directory
+    )
+    var dir: String?
+
+    @Flag(help: "Run the lab alone, without the dashboard.")
+    var headless = false
+
+    func validate() throws {
+        guard churn >= 0, churn.isFinite else { throw ValidationError("--churn \(churn): give seconds, 0 or more") }
+        guard (1...WorldGenerator.maximumSites).contains(sites) else {
+            throw ValidationError("--sites \(sites): give 1 to \(WorldGenerator.maximumSites)")
+        }
+        guard workloads >= 0 else { throw ValidationError("--workloads \(workloads): give 0 or more") }
+    }
+
+    func run() async throws {
+        guard headless else {
+            StandardError.write([
+                "locus lab: the dashboard over the lab is not available yet; run `locus lab --headless` and "
+                    + "`locus snapshot --config PATH`"
+            ])
+            throw ExitCode(2)
+        }
+        try? EngineSetup.bootstrapLogging(directories: EngineSetup.directories)
+        let (stopRequests, stopContinuation) = AsyncStream.makeStream(of: Int32.self)
+        // Installed before the lab starts, so a signal during the start still stops it cleanly.
+        let signals = [SIGINT, SIGTERM].map { number in
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler { stopContinuation.yield(number) }
+            source.resume()
+            return source
+        }
+        defer {
+            for source in signals { source.cancel() }
+        }
+        let lab: Lab
+        do {
+            lab = try await Lab.start(labConfiguration)
+        } catch {
+            StandardError.write(["locus lab: \(error)"])
+            throw ExitCode(1)
+        }
+        FileHandle.standardOutput.write(Data((lab.configFile + "\n").utf8))
+        for await _ in stopRequests { break }
+        await lab.stop()
+    }
+
+    private var labConfiguration: LabConfiguration {
+        LabConfiguration(
+            workloads: workloads,
+            sites: sites,
+            seed: seed,
+            churnInterval: churn > 0 ? .milliseconds(Int64((churn * 1000).rounded())) : nil,
+            directory: dir
+        )
+    }
+}
