@@ -32,6 +32,8 @@ public struct DependencyStatus: Sendable, Hashable {
     public var ttl: Duration?
     /// The `ttl_threshold` of the `[[dns]]` server asked: a TTL above it delays a move's effect.
     public var ttlThreshold: Duration?
+    /// How long the check's exchange took (what `detail` says was asked); nil when nothing answered.
+    public var rtt: Duration?
     /// For `stale`: the observed address is one the workload had before its last change of address.
     public var observedIsPreviousAddress: Bool
 
@@ -46,7 +48,8 @@ public struct DependencyStatus: Sendable, Hashable {
         checkedAt: Date? = nil,
         ttl: Duration? = nil,
         ttlThreshold: Duration? = nil,
-        observedIsPreviousAddress: Bool = false
+        observedIsPreviousAddress: Bool = false,
+        rtt: Duration? = nil
     ) {
         self.kind = kind
         self.target = target
@@ -59,5 +62,6 @@ public struct DependencyStatus: Sendable, Hashable {
         self.ttl = ttl
         self.ttlThreshold = ttlThreshold
         self.observedIsPreviousAddress = observedIsPreviousAddress
+        self.rtt = rtt
     }
 }

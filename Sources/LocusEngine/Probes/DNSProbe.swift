@@ -35,11 +35,14 @@ public struct DNSProbe: Sendable {
         let aaaa = try await ask(name, .aaaa)
         var statuses = [record(spec, wanted: wanted, previous: previousAddress, answers: [a, aaaa], at: checkedAt)]
         var rtt = max(a.rtt, aaaa.rtt)
+        statuses[0].rtt = rtt
         if spec.ptr {
             let reverse = DNSName.reverse(of: wanted)
             let answer = try await ask(reverse, .ptr)
             rtt = max(rtt, answer.rtt)
-            statuses.append(pointer(spec, name: name, wanted: wanted, reverse: reverse, answer: answer, at: checkedAt))
+            var status = pointer(spec, name: name, wanted: wanted, reverse: reverse, answer: answer, at: checkedAt)
+            status.rtt = answer.rtt
+            statuses.append(status)
         }
         return (statuses, rtt)
     }

@@ -28,7 +28,10 @@ public struct LoadBalancerProbe: Sendable {
     /// The state of each member, in the order given. Throws when HAProxy cannot be asked at all.
     public func check(_ members: [Member], checkedAt: Date) async throws(HAProxyError) -> [DependencyStatus] {
         var states: [String: Result<HAProxyServersState, HAProxyError>] = [:]
+        var rtts: [String: Duration] = [:]
         for backend in Set(members.map(\.spec.backend)).sorted() {
+            let started = ContinuousClock.now
+            defer { rtts[backend] = ContinuousClock.now - started }
             do {
                 states[backend] = .success(try await client.serversState(backend: backend))
             } catch {
@@ -40,7 +43,14 @@ public struct LoadBalancerProbe: Sendable {
             }
         }
         return members.map { member in
-            Self.status(of: member, in: states[member.spec.backend], address: client.address, checkedAt: checkedAt)
+            var status = Self.status(
+                of: member,
+                in: states[member.spec.backend],
+                address: client.address,
+                checkedAt: checkedAt
+            )
+            status.rtt = rtts[member.spec.backend]
+            return status
         }
     }
 

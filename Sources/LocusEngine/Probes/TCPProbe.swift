@@ -72,8 +72,9 @@ public struct TCPProbe: Sendable {
         spec: TCPDependencySpec,
         checkedAt: Date
     ) -> DependencyStatus {
-        let ok: Bool
-        if case .connected = result { ok = true } else { ok = false }
+        var rtt: Duration?
+        if case .connected(let connected) = result { rtt = connected }
+        let ok = rtt != nil
         return DependencyStatus(
             kind: .tcp,
             target: spec.target.description,
@@ -82,7 +83,8 @@ public struct TCPProbe: Sendable {
             expected: "a TCP handshake",
             observed: ok ? "connected" : nil,
             detail: result.detail,
-            checkedAt: checkedAt
+            checkedAt: checkedAt,
+            rtt: rtt
         )
     }
 }

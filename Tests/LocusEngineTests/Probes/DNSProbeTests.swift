@@ -42,6 +42,7 @@ struct DNSProbeTests {
         #expect(statuses[0].observed == "192.0.2.10")
         #expect(statuses[0].ttl == .seconds(300))
         #expect(statuses[0].ttlThreshold == .seconds(60))
+        #expect(statuses.allSatisfy { $0.rtt != nil })
         #expect(statuses[1].target == "10.2.0.192.in-addr.arpa.")
         #expect(statuses[1].observed == "www.lab.test.")
     }

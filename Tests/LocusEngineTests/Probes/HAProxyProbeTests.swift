@@ -50,6 +50,7 @@ struct HAProxyProbeTests {
         let first = try await probe.check([member], checkedAt: Self.checkedAt)
         #expect(first.map(\.state) == [.ok])
         #expect(first.first?.observed == "127.0.3.1:80")
+        #expect(first.first?.rtt != nil)
 
         let reply = try await probe.client.setServerAddress(
             backend: "be_web",

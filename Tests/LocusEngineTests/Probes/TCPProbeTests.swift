@@ -28,6 +28,7 @@ struct TCPProbeTests {
         )
         #expect(status.state == .ok)
         #expect(status.role == "auth")
+        #expect(status.rtt != nil)
         #expect(status.target == "127.0.0.1:\(port)")
     }
 
