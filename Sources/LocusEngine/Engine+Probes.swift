@@ -4,6 +4,19 @@ import LocusCore
 extension Engine {
     // MARK: - Dependency probes
 
+    /// Checks every dependency once, all sources at once.
+    func probeDependencies() async {
+        await withDiscardingTaskGroup { group in
+            for source in dnsProbeSources {
+                group.addTask { await self.probe(source) }
+            }
+            for source in loadBalancerProbeSources {
+                group.addTask { await self.probe(source) }
+            }
+            group.addTask { await self.probeTCP() }
+        }
+    }
+
     func dnsProbeLoop(_ source: DNSProbeSource) async {
         await probeLoop { await self.probe(source) }
     }
@@ -240,8 +253,12 @@ extension Engine {
     private func report(_ health: SourceHealth?, _ results: [String: [String: DependencyStatus]]) {
         var observations: [Observation] = health.map { [.source($0)] } ?? []
         for (name, statuses) in results {
+            guard let workload = world.workloads[name] else {
+                // Removed from the inventory while it was being checked.
+                dependencyResults[name] = nil
+                continue
+            }
             dependencyResults[name, default: [:]].merge(statuses) { _, new in new }
-            guard let workload = world.workloads[name] else { continue }
             observations.append(.dependencies(workload: name, dependencyStatuses(of: workload)))
         }
         submit(observations)

@@ -207,19 +207,6 @@ public actor Engine {
         return latest
     }
 
-    /// Checks every dependency once, all sources at once.
-    func probeDependencies() async {
-        await withDiscardingTaskGroup { group in
-            for source in dnsProbeSources {
-                group.addTask { await self.probe(source) }
-            }
-            for source in loadBalancerProbeSources {
-                group.addTask { await self.probe(source) }
-            }
-            group.addTask { await self.probeTCP() }
-        }
-    }
-
     // MARK: - Observations
 
     /// Where sources send what they found.
