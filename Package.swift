@@ -65,6 +65,8 @@ let package = Package(
                 "LocusStore",
                 "LISP",
                 "LISPNet",
+                "DNS",
+                "DNSNet",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -102,7 +104,9 @@ let package = Package(
         .testTarget(name: "LocusStoreTests", dependencies: ["LocusStore", "LocusCore"]),
         .testTarget(
             name: "LocusEngineTests",
-            dependencies: ["LocusEngine", "LocusLab", "LocusCore", "LocusStore", "LISP", "LISPNet"]
+            dependencies: [
+                "LocusEngine", "LocusLab", "LocusCore", "LocusStore", "LISP", "LISPNet", "DNS", "DNSNet",
+            ]
         ),
         .testTarget(name: "LocusTUITests", dependencies: ["LocusTUI", "LocusCore"]),
         .testTarget(

@@ -30,6 +30,10 @@ public actor Engine {
     let inventorySources: [any InventorySource]
     let watches: [MappingWatch]
     let registrationPollers: [RegistrationPoller]
+    let dnsProbeSources: [DNSProbeSource]
+    let loadBalancerProbeSources: [LoadBalancerProbeSource]
+    /// The last result of each dependency by workload, kept between the polls of different sources.
+    var dependencyResults: [String: [String: DependencyStatus]] = [:]
 
     var state = State.idle
     var world: World
@@ -80,6 +84,12 @@ public actor Engine {
         }
         self.registrationPollers = config.mappings.compactMap { mapping in
             RegistrationPoller(mapping: mapping, tuning: tuning, eventLoopGroup: eventLoopGroup)
+        }
+        self.dnsProbeSources = config.dnsServers.map {
+            DNSProbeSource(config: $0, tuning: tuning, eventLoopGroup: eventLoopGroup)
+        }
+        self.loadBalancerProbeSources = config.loadBalancers.map {
+            LoadBalancerProbeSource(config: $0, tuning: tuning, eventLoopGroup: eventLoopGroup)
         }
         var world = World(name: config.name, sites: config.sites, recentEventLimit: tuning.recentEventLimit)
         world.inventoryOrder = config.inventories.map(\.name)
@@ -141,6 +151,7 @@ public actor Engine {
         for poller in registrationPollers {
             await poll(poller)
         }
+        await probeDependencies()
     }
 
     /// Runs until cancelled: every source on its schedule, publishing snapshots as things change.
@@ -161,6 +172,13 @@ public actor Engine {
             for poller in registrationPollers {
                 group.addTask { await self.registrationLoop(poller) }
             }
+            for source in dnsProbeSources {
+                group.addTask { await self.dnsProbeLoop(source) }
+            }
+            for source in loadBalancerProbeSources {
+                group.addTask { await self.loadBalancerProbeLoop(source) }
+            }
+            group.addTask { await self.tcpProbeLoop() }
         }
     }
 
@@ -182,6 +200,7 @@ public actor Engine {
             for poller in registrationPollers {
                 group.addTask { await self.poll(poller) }
             }
+            group.addTask { await self.probeDependencies() }
         }
         reevaluationRequested = true
         await applyPending()

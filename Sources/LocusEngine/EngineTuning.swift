@@ -20,6 +20,8 @@ public struct EngineTuning: Sendable {
     public var coalescingWindow: Duration
     /// Timeout of one HTTP request to a registration API.
     public var httpTimeout: Duration
+    /// Timeout of one dependency check: a DNS query, a Runtime API command, a TCP handshake.
+    public var probeTimeout: Duration
     /// The shortest interval between two lookups of one EID, whatever its TTL.
     public var minimumLookupInterval: Duration
     /// How often time-only alerts (stale registrations, flapping) are re-evaluated at most.
@@ -37,6 +39,7 @@ public struct EngineTuning: Sendable {
         jitter: Double = 0.1,
         coalescingWindow: Duration = .milliseconds(50),
         httpTimeout: Duration = .seconds(2),
+        probeTimeout: Duration = .seconds(2),
         minimumLookupInterval: Duration = .seconds(1),
         reevaluationInterval: Duration = .seconds(5),
         correlatorPolicy: CorrelatorPolicy = CorrelatorPolicy(),
@@ -50,6 +53,7 @@ public struct EngineTuning: Sendable {
         self.jitter = jitter
         self.coalescingWindow = coalescingWindow
         self.httpTimeout = httpTimeout
+        self.probeTimeout = probeTimeout
         self.minimumLookupInterval = minimumLookupInterval
         self.reevaluationInterval = reevaluationInterval
         self.correlatorPolicy = correlatorPolicy

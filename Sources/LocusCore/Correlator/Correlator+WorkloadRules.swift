@@ -29,6 +29,8 @@ extension Correlator {
             break
         }
 
+        findings.append(contentsOf: dependencyFindings(workload))
+
         if let registration = workload.registration, let last = registration.lastRegisteredAt {
             let limit = registration.timeout / 2
             let staleAt = last.addingTimeInterval(limit.seconds)

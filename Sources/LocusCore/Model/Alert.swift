@@ -26,10 +26,18 @@ public enum AlertKind: String, Sendable, Hashable, Codable, CaseIterable {
     case inventoryInvalid = "inventory-invalid"
     /// Two inventory sources describe the same workload with different addresses.
     case inventoryConflict = "inventory-conflict"
+    case dnsStale = "dns-stale"
+    case dnsMissing = "dns-missing"
+    case ptrStale = "ptr-stale"
+    case lbStale = "lb-stale"
+    case lbMemberDown = "lb-member-down"
+    case dependencyUnreachable = "dependency-unreachable"
+    case dnsTTLHigh = "dns-ttl-high"
 
     /// Kinds whose subject is a workload; the others are about a source.
     public static let workloadKinds: [AlertKind] = [
         .mappingMissing, .locatorMismatch, .locatorDown, .registrationStale, .flapping, .inventoryConflict,
+        .dnsStale, .dnsMissing, .ptrStale, .lbStale, .lbMemberDown, .dependencyUnreachable, .dnsTTLHigh,
     ]
     public static let sourceKinds: [AlertKind] = [.sourceDown, .inventoryInvalid]
 }

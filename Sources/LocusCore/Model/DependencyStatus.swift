@@ -28,6 +28,14 @@ public struct DependencyStatus: Sendable, Hashable {
     public var observed: String?
     public var detail: String?
     public var checkedAt: Date?
+    /// The record's TTL, for `dns` dependencies whose record answered.
+    public var ttl: Duration?
+    /// The `ttl_threshold` of the `[[dns]]` server asked: a TTL above it delays a move's effect.
+    public var ttlThreshold: Duration?
+    /// How long the check's exchange took (what `detail` says was asked); nil when nothing answered.
+    public var rtt: Duration?
+    /// For `stale`: the observed address is one the workload had before its last change of address.
+    public var observedIsPreviousAddress: Bool
 
     public init(
         kind: Kind,
@@ -37,7 +45,11 @@ public struct DependencyStatus: Sendable, Hashable {
         expected: String? = nil,
         observed: String? = nil,
         detail: String? = nil,
-        checkedAt: Date? = nil
+        checkedAt: Date? = nil,
+        ttl: Duration? = nil,
+        ttlThreshold: Duration? = nil,
+        observedIsPreviousAddress: Bool = false,
+        rtt: Duration? = nil
     ) {
         self.kind = kind
         self.target = target
@@ -47,5 +59,9 @@ public struct DependencyStatus: Sendable, Hashable {
         self.observed = observed
         self.detail = detail
         self.checkedAt = checkedAt
+        self.ttl = ttl
+        self.ttlThreshold = ttlThreshold
+        self.observedIsPreviousAddress = observedIsPreviousAddress
+        self.rtt = rtt
     }
 }

@@ -22,6 +22,11 @@ public struct Workload: Sendable, Hashable, Identifiable {
     public internal(set) var registration: RegistrationStatus?
     /// Times of its recent moves, oldest first, trimmed by the correlator to the flapping window.
     public internal(set) var recentMoves: [Date]
+    /// The address the inventory gave before its last change of address: where a record left
+    /// behind by a move still points.
+    public internal(set) var previousAddress: IPAddress?
+    /// A migration of this workload is requested and not finished; false until migrations exist.
+    public internal(set) var hasPendingMigration: Bool
 
     public init(
         spec: InventoryWorkload,
@@ -31,7 +36,9 @@ public struct Workload: Sendable, Hashable, Identifiable {
         lastMovedAt: Date? = nil,
         lastKnownMapping: LastKnownMapping? = nil,
         registration: RegistrationStatus? = nil,
-        recentMoves: [Date] = []
+        recentMoves: [Date] = [],
+        previousAddress: IPAddress? = nil,
+        hasPendingMigration: Bool = false
     ) {
         self.spec = spec
         self.mapping = mapping
@@ -42,6 +49,8 @@ public struct Workload: Sendable, Hashable, Identifiable {
         self.lastKnownMapping = lastKnownMapping
         self.registration = registration
         self.recentMoves = recentMoves
+        self.previousAddress = previousAddress
+        self.hasPendingMigration = hasPendingMigration
     }
 
     public var id: String { spec.name }

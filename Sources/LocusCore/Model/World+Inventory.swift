@@ -26,6 +26,7 @@ extension World {
                     !workload.spec.declaresSame(as: declaration.spec) || workload.sources != declaration.sources
                     || !Self.sameValues(workload.provenance, declaration.provenance)
                 if workload.spec.address != declaration.spec.address {
+                    workload.previousAddress = workload.spec.address
                     change.readdressed[name] = AddressChange(
                         from: workload.spec.address,
                         to: declaration.spec.address,

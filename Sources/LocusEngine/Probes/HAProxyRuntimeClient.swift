@@ -1,0 +1,139 @@
+import LocusCore
+import NIOCore
+import NIOPosix
+
+/// Talks to HAProxy's Runtime API: one command per connection, the reply read until HAProxy closes.
+public struct HAProxyRuntimeClient: Sendable {
+    public let address: RuntimeAPIAddress
+    public let timeout: Duration
+    private let group: any EventLoopGroup
+    /// Replies above this are refused rather than buffered without bound.
+    private let maximumReplyBytes = 16 << 20
+
+    public init(
+        address: RuntimeAPIAddress,
+        timeout: Duration = .seconds(2),
+        eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
+    ) {
+        self.address = address
+        self.timeout = timeout
+        self.group = eventLoopGroup
+    }
+
+    /// Sends one command and returns HAProxy's reply verbatim (without the final empty line).
+    public func send(_ command: String) async throws(HAProxyError) -> String {
+        let timeout = self.timeout
+        let address = self.address
+        do {
+            return try await withThrowingTaskGroup(of: String?.self) { group in
+                group.addTask { try await self.exchange(command) }
+                group.addTask {
+                    try await Task.sleep(for: timeout)
+                    return nil
+                }
+                defer { group.cancelAll() }
+                guard let first = try await group.next(), let reply = first else {
+                    throw HAProxyError.timeout(address: address, after: timeout)
+                }
+                return reply
+            }
+        } catch let error as HAProxyError {
+            throw error
+        } catch {
+            throw ConnectFailure.classify(error, address: address, timeout: timeout)
+        }
+    }
+
+    /// `show servers state BACKEND`, parsed.
+    public func serversState(backend: String) async throws(HAProxyError) -> HAProxyServersState {
+        let reply = try await send("show servers state \(backend)")
+        return try HAProxyServersState(parsing: reply, backend: backend, address: address)
+    }
+
+    /// `set server BACKEND/SERVER addr ADDRESS port PORT`; returns HAProxy's reply verbatim.
+    @discardableResult
+    public func setServerAddress(
+        backend: String,
+        server: String,
+        address newAddress: String,
+        port: UInt16
+    ) async throws(HAProxyError) -> String {
+        let reply = try await send("set server \(backend)/\(server) addr \(newAddress) port \(port)")
+        try Self.check(reply, backend: backend, server: server, address: address)
+        return reply
+    }
+
+    /// `enable server BACKEND/SERVER` (leave maintenance); returns HAProxy's reply verbatim.
+    @discardableResult
+    public func enableServer(backend: String, server: String) async throws(HAProxyError) -> String {
+        let reply = try await send("enable server \(backend)/\(server)")
+        try Self.check(reply, backend: backend, server: server, address: address)
+        return reply
+    }
+
+    /// `disable server BACKEND/SERVER` (put it in maintenance); returns HAProxy's reply verbatim.
+    @discardableResult
+    public func disableServer(backend: String, server: String) async throws(HAProxyError) -> String {
+        let reply = try await send("disable server \(backend)/\(server)")
+        try Self.check(reply, backend: backend, server: server, address: address)
+        return reply
+    }
+
+    /// Turns HAProxy's refusals into typed errors; anything else is success, reported verbatim.
+    static func check(
+        _ reply: String,
+        backend: String,
+        server: String,
+        address: RuntimeAPIAddress
+    ) throws(HAProxyError) {
+        let text = reply.trimmingCharacters(in: .whitespacesAndNewlines)
+        if text.hasPrefix("No such backend") || text.hasPrefix("Can't find backend") {
+            throw .noSuchBackend(backend, address: address)
+        }
+        if text.hasPrefix("No such server") {
+            throw .noSuchServer(backend: backend, server: server, address: address)
+        }
+        let refusals = ["Invalid", "Unknown command", "Permission denied", "Require", "unknown", "Failed"]
+        if refusals.contains(where: { text.hasPrefix($0) }) {
+            throw .refused(command: "\(backend)/\(server)", reply: text, address: address)
+        }
+    }
+
+    private func exchange(_ command: String) async throws -> String {
+        let socketAddress: SocketAddress
+        switch address {
+        case .tcp(let endpoint):
+            socketAddress = try SocketAddress.makeAddressResolvingHost(endpoint.host, port: Int(endpoint.port))
+        case .unix(let path):
+            socketAddress = try SocketAddress(unixDomainSocketPath: path)
+        }
+        let channel = try await ClientBootstrap(group: group)
+            .connectTimeout(.nanoseconds(Int64(timeout.milliseconds * 1_000_000)))
+            .connect(to: socketAddress) { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
+                }
+            }
+        let limit = maximumReplyBytes
+        let address = self.address
+        return try await channel.executeThenClose { inbound, outbound in
+            try await outbound.write(ByteBuffer(string: command + "\n"))
+            var reply = ByteBuffer()
+            for try await var chunk in inbound {
+                guard reply.readableBytes + chunk.readableBytes <= limit else {
+                    throw HAProxyError.malformedReply(
+                        address: address,
+                        reason: "the reply is larger than \(limit) bytes"
+                    )
+                }
+                reply.writeBuffer(&chunk)
+            }
+            var text = String(buffer: reply)
+            // The reply ends with an empty line: drop it, keep the rest as HAProxy wrote it.
+            while text.hasSuffix("\n") {
+                text.removeLast()
+            }
+            return text
+        }
+    }
+}

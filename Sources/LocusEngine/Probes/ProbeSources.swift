@@ -1,0 +1,51 @@
+import DNS
+import DNSNet
+import LocusCore
+import NIOCore
+
+/// A `[[dns]]` server as a source: its probe and its consecutive failures.
+final class DNSProbeSource: Sendable {
+    let probe: DNSProbe
+    let failures = FailureCounter()
+    var name: String { probe.config.name }
+
+    init(config: DNSServerConfig, tuning: EngineTuning, eventLoopGroup: any EventLoopGroup) {
+        let client = DNSClient(
+            server: DNSServerAddress(host: config.server.host, port: Int(config.server.port)),
+            configuration: DNSClientConfiguration(
+                timeout: tuning.probeTimeout,
+                maximumTimeout: tuning.probeTimeout,
+                // A second try absorbs one lost datagram before the source counts a failure.
+                attempts: 2
+            ),
+            eventLoopGroup: eventLoopGroup
+        )
+        probe = DNSProbe(config: config, client: client)
+    }
+}
+
+/// A `[[loadbalancer]]` as a source: its probe and its consecutive failures.
+final class LoadBalancerProbeSource: Sendable {
+    let probe: LoadBalancerProbe
+    let failures = FailureCounter()
+    var name: String { probe.config.name }
+
+    init(config: LoadBalancerConfig, tuning: EngineTuning, eventLoopGroup: any EventLoopGroup) {
+        let client = HAProxyRuntimeClient(
+            address: config.runtimeAPI,
+            timeout: tuning.probeTimeout,
+            eventLoopGroup: eventLoopGroup
+        )
+        probe = LoadBalancerProbe(config: config, client: client)
+    }
+}
+
+/// Where a dependency's last result is kept between polls of the different sources.
+enum DependencyKey {
+    static func dns(_ spec: DNSDependencySpec) -> String { "dns|\(spec.server)|\(spec.name)" }
+    static func ptr(_ spec: DNSDependencySpec) -> String { "ptr|\(spec.server)|\(spec.name)" }
+    static func lb(_ spec: LoadBalancerDependencySpec) -> String {
+        "lb|\(spec.balancer)|\(spec.backend)/\(spec.server)"
+    }
+    static func tcp(_ spec: TCPDependencySpec) -> String { "tcp|\(spec.target)" }
+}
