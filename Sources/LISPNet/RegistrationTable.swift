@@ -127,16 +127,17 @@ struct RegistrationTable: Sendable {
         registerer: SocketAddress
     ) -> Change {
         guard var current = previous else { return .withdrawn(previous: nil) }
+        // Every registration lists its registerer among the contributions, so that decides; without the merge
+        // bit the site must match too.
         let key = Self.registererKey(register, registerer)
-        let contributed = current.siteName == site && current.contributions[key] != nil
-        if current.contributions.count > 1 && contributed {
+        guard current.contributions[key] != nil, current.flags.merge || current.siteName == site else {
+            return .ignoredWithdrawal
+        }
+        if current.contributions.count > 1 {
             current.contributions[key] = nil
             current.record.locators = Self.union(current.contributions.values)
             entries[prefix] = current
             return .changed(replaced: nil)
-        }
-        guard Self.isSameRegisterer(current, site: site, register, registerer) || contributed else {
-            return .ignoredWithdrawal
         }
         entries[prefix] = nil
         return .withdrawn(previous: current)

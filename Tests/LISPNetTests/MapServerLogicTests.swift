@@ -105,6 +105,36 @@ struct MapServerLogicTests {
         #expect(locators == ["127.0.1.1", "127.0.1.2"])
     }
 
+    @Test("with the merge bit a withdrawal removes only the withdrawer's locators")
+    func mergedWithdrawal() {
+        var table = RegistrationTable()
+        let prefix = EIDPrefix("10.1.0.0/24")!
+        func apply(port: Int, ttl: UInt32, rlocs: [String]) -> RegistrationTable.Change {
+            let register = MapRegister(nonce: 1, keyID: 1, algorithm: .hmacSHA256, records: [], wantsMerge: true)
+            return table.apply(
+                Fixture.record("10.1.0.0/24", rlocs: rlocs, ttl: ttl),
+                prefix: prefix,
+                site: "dc-east",
+                register: register,
+                registerer: try! SocketAddress(ipAddress: "127.0.0.1", port: port),
+                registrationTimeout: 180,
+                now: Date()
+            )
+        }
+        _ = apply(port: 2, ttl: 1440, rlocs: ["127.0.1.1"])
+        _ = apply(port: 1, ttl: 1440, rlocs: ["127.0.1.2"])
+        #expect(apply(port: 1, ttl: 0, rlocs: []) == .changed(replaced: nil))
+        #expect(table.registration(for: prefix)?.record.locators.map(\.locator.description) == ["127.0.1.1"])
+        #expect(apply(port: 3, ttl: 0, rlocs: []) == .ignoredWithdrawal)
+        #expect(apply(port: 1, ttl: 0, rlocs: []) == .ignoredWithdrawal)
+        guard case .withdrawn(let previous) = apply(port: 2, ttl: 0, rlocs: []) else {
+            Issue.record("the last contributor's withdrawal was not applied")
+            return
+        }
+        #expect(previous?.prefix == prefix)
+        #expect(table.registration(for: prefix) == nil)
+    }
+
     @Test("a withdrawal only removes the withdrawing registerer's own registration")
     func withdrawalByFormerRegisterer() {
         var table = RegistrationTable()
