@@ -130,7 +130,7 @@ struct MapServerState: Sendable {
                 now: now
             )
             switch change {
-            case .refreshed:
+            case .refreshed, .ignoredWithdrawal:
                 break
             case .changed(let replaced):
                 guard let current = table.registration(for: prefix) else { break }

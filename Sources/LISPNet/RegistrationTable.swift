@@ -43,6 +43,9 @@ struct RegistrationTable: Sendable {
         case changed(replaced: Registration?)
         /// Withdrawn (TTL 0) or nothing to withdraw.
         case withdrawn(previous: Registration?)
+        /// A withdrawal from someone who no longer holds the prefix (a late withdrawal after another registerer
+        /// took it over); the current registration stays and subscribers hear nothing.
+        case ignoredWithdrawal
     }
 
     var count: Int { entries.count }
@@ -77,8 +80,7 @@ struct RegistrationTable: Sendable {
     ) -> Change {
         let previous = entries[prefix]
         if record.ttlMinutes == 0 {
-            entries[prefix] = nil
-            return .withdrawn(previous: previous)
+            return withdraw(prefix, previous: previous, site: site, register: register, registerer: registerer)
         }
         let lifetime = register.expiresByRecordTTL ? TimeInterval(record.ttlMinutes) * 60 : registrationTimeout
         var stored = record
@@ -113,6 +115,32 @@ struct RegistrationTable: Sendable {
             return .refreshed
         }
         return .changed(replaced: sameRegisterer || register.wantsMerge ? nil : previous)
+    }
+
+    /// Removes only what the withdrawing registerer itself registered: its whole registration, or with the
+    /// merge bit its own contribution while others remain.
+    private mutating func withdraw(
+        _ prefix: EIDPrefix,
+        previous: Registration?,
+        site: String,
+        register: MapRegister,
+        registerer: SocketAddress
+    ) -> Change {
+        guard var current = previous else { return .withdrawn(previous: nil) }
+        // Every registration lists its registerer among the contributions, so that decides; without the merge
+        // bit the site must match too.
+        let key = Self.registererKey(register, registerer)
+        guard current.contributions[key] != nil, current.flags.merge || current.siteName == site else {
+            return .ignoredWithdrawal
+        }
+        if current.contributions.count > 1 {
+            current.contributions[key] = nil
+            current.record.locators = Self.union(current.contributions.values)
+            entries[prefix] = current
+            return .changed(replaced: nil)
+        }
+        entries[prefix] = nil
+        return .withdrawn(previous: current)
     }
 
     /// Removes and returns every registration whose lifetime has passed.

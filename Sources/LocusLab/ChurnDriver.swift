@@ -108,9 +108,10 @@ public actor ChurnDriver {
                 "inventory": "\(move.updatesInventory)",
             ]
         )
-        // Withdraw first: the map-server drops a prefix on a TTL-0 record whoever registered it.
-        try await source.remove(workload.eidPrefix)
+        // Register first so the prefix always has locators; the source's late withdrawal only removes its own
+        // registration, which the destination has already replaced.
         try await destination.add(workload.eidPrefix, mapVersion: move.mapVersion)
+        try await source.remove(workload.eidPrefix)
         if move.updatesInventory {
             try writeInventory()
         }

@@ -105,6 +105,74 @@ struct MapServerLogicTests {
         #expect(locators == ["127.0.1.1", "127.0.1.2"])
     }
 
+    @Test("with the merge bit a withdrawal removes only the withdrawer's locators")
+    func mergedWithdrawal() {
+        var table = RegistrationTable()
+        let prefix = EIDPrefix("10.1.0.0/24")!
+        func apply(port: Int, ttl: UInt32, rlocs: [String]) -> RegistrationTable.Change {
+            let register = MapRegister(nonce: 1, keyID: 1, algorithm: .hmacSHA256, records: [], wantsMerge: true)
+            return table.apply(
+                Fixture.record("10.1.0.0/24", rlocs: rlocs, ttl: ttl),
+                prefix: prefix,
+                site: "dc-east",
+                register: register,
+                registerer: try! SocketAddress(ipAddress: "127.0.0.1", port: port),
+                registrationTimeout: 180,
+                now: Date()
+            )
+        }
+        _ = apply(port: 2, ttl: 1440, rlocs: ["127.0.1.1"])
+        _ = apply(port: 1, ttl: 1440, rlocs: ["127.0.1.2"])
+        #expect(apply(port: 1, ttl: 0, rlocs: []) == .changed(replaced: nil))
+        #expect(table.registration(for: prefix)?.record.locators.map(\.locator.description) == ["127.0.1.1"])
+        #expect(apply(port: 3, ttl: 0, rlocs: []) == .ignoredWithdrawal)
+        #expect(apply(port: 1, ttl: 0, rlocs: []) == .ignoredWithdrawal)
+        guard case .withdrawn(let previous) = apply(port: 2, ttl: 0, rlocs: []) else {
+            Issue.record("the last contributor's withdrawal was not applied")
+            return
+        }
+        #expect(previous?.prefix == prefix)
+        #expect(table.registration(for: prefix) == nil)
+    }
+
+    @Test("a withdrawal only removes the withdrawing registerer's own registration")
+    func withdrawalByFormerRegisterer() {
+        var table = RegistrationTable()
+        let now = Date()
+        let prefix = EIDPrefix("10.1.0.9/32")!
+        let source = try! SocketAddress(ipAddress: "127.0.0.1", port: 1)
+        func register(_ site: String, xtr: UInt64, ttl: UInt32, rlocs: [String]) -> RegistrationTable.Change {
+            let register = MapRegister(
+                nonce: 1,
+                keyID: 1,
+                algorithm: .hmacSHA256,
+                records: [],
+                xtrIdentity: XTRIdentity(xtrID: XTRID(high: 0, low: xtr), siteID: 1)
+            )
+            return table.apply(
+                Fixture.record("10.1.0.9/32", rlocs: rlocs, ttl: ttl),
+                prefix: prefix,
+                site: site,
+                register: register,
+                registerer: source,
+                registrationTimeout: 180,
+                now: now
+            )
+        }
+        _ = register("dc-east", xtr: 1, ttl: 1440, rlocs: ["127.0.1.1"])
+        _ = register("dc-west", xtr: 2, ttl: 1440, rlocs: ["127.0.2.1"])
+        #expect(register("dc-east", xtr: 1, ttl: 0, rlocs: []) == .ignoredWithdrawal)
+        #expect(register("dc-west", xtr: 3, ttl: 0, rlocs: []) == .ignoredWithdrawal)
+        #expect(table.registration(for: prefix)?.siteName == "dc-west")
+        #expect(table.registration(for: prefix)?.record.locators.map(\.locator.description) == ["127.0.2.1"])
+        guard case .withdrawn(let previous) = register("dc-west", xtr: 2, ttl: 0, rlocs: []) else {
+            Issue.record("the registerer's own withdrawal was not applied")
+            return
+        }
+        #expect(previous?.siteName == "dc-west")
+        #expect(table.registration(for: prefix) == nil)
+    }
+
     @Test("publications are retransmitted on schedule until acknowledged, then the subscriber is dropped")
     func publicationSchedule() {
         var book = SubscriptionBook(retransmitIntervals: [.seconds(3), .seconds(3), .seconds(6)])
