@@ -143,6 +143,8 @@ struct LiveViewTests {
         #expect(CoarseText.age(since: now.addingTimeInterval(-61), now: now) == "1m")
         #expect(CoarseText.age(since: now.addingTimeInterval(-3 * 3600 - 5), now: now) == "3h")
         #expect(CoarseText.age(since: now.addingTimeInterval(-3 * 86400), now: now) == "3d")
+        #expect(CoarseText.ago(since: now.addingTimeInterval(-59), now: now) == "just now")
+        #expect(CoarseText.ago(since: now.addingTimeInterval(-61), now: now) == "1m ago")
         #expect(CoarseText.rtt(.microseconds(400)) == "<1ms")
         #expect(CoarseText.rtt(.microseconds(2400)) == "2ms")
         #expect(CoarseText.rtt(.microseconds(2900)) == "2ms")

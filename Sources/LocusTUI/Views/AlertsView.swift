@@ -38,7 +38,7 @@ enum AlertsView {
             StyledLine("subject \(alert.subject)"),
             StyledLine(alert.message),
             StyledLine(
-                "first seen \(CoarseText.clock(alert.firstSeen, in: data.timeZone)) (\(CoarseText.age(since: alert.firstSeen, now: data.now)) ago)"
+                "first seen \(CoarseText.clock(alert.firstSeen, in: data.timeZone)) (\(CoarseText.ago(since: alert.firstSeen, now: data.now)))"
             ),
         ]
         if let by = alert.acknowledgedBy {

@@ -15,6 +15,12 @@ public enum CoarseText {
         return "\(hours / 24)d"
     }
 
+    /// The age as a phrase: `just now`, `5m ago`, `3h ago`.
+    public static func ago(since time: Date, now: Date) -> String {
+        let age = age(since: time, now: now)
+        return age == "now" ? "just now" : "\(age) ago"
+    }
+
     /// `<1ms`, then the 1-2-5 step at or below it: `1ms`, `2ms`, `5ms`, `10ms`, … `5s`.
     public static func rtt(_ duration: Duration) -> String {
         let milliseconds = duration.milliseconds

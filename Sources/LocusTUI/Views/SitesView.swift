@@ -96,7 +96,7 @@ struct SitesView {
         }
         lines.append(StyledLine("  \(registrations.registered) registered"))
         if let last = registrations.lastRegistered {
-            lines.append(StyledLine("  last \(CoarseText.age(since: last, now: data.now)) ago"))
+            lines.append(StyledLine("  last \(CoarseText.ago(since: last, now: data.now))"))
         }
         if !registrations.registerers.isEmpty {
             lines.append(StyledLine("  by \(registrations.registerers.joined(separator: ", "))"))
