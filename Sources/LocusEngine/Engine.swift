@@ -374,37 +374,3 @@ public actor Engine {
         }
     }
 }
-
-/// Counters of the engine's work, for tests and `locus bench`.
-public struct EngineStatistics: Sendable, Hashable {
-    /// Observations applied to the world since the start.
-    public var observationsApplied = 0
-    /// Non-empty rounds of observations applied.
-    public var batchesApplied = 0
-    /// The version of the last snapshot published.
-    public var snapshotsPublished: UInt64 = 0
-}
-
-/// Misuse of an engine.
-public enum EngineError: Error, Sendable, Hashable, CustomStringConvertible {
-    case alreadyStarted
-
-    public var description: String {
-        switch self {
-        case .alreadyStarted: "an engine runs once: run() or runOnce() was already called"
-        }
-    }
-}
-
-/// Where sources deliver observations.
-struct ObservationSink: Sendable {
-    let deliver: @Sendable ([Observation]) async -> Void
-
-    init(_ deliver: @escaping @Sendable ([Observation]) async -> Void) {
-        self.deliver = deliver
-    }
-
-    func callAsFunction(_ observations: [Observation]) async {
-        await deliver(observations)
-    }
-}
