@@ -77,11 +77,9 @@ enum WorkloadDetail {
             lines.append(StyledLine(text, style: .muted))
         }
         for dependency in workload.dependencies {
-            let mark: StateMark = dependency.state == .ok ? .ok : (dependency.state == .unknown ? .unknown : .crit)
-            var text = "\(dependency.kind.rawValue) \(dependency.target) \(dependency.state.rawValue)"
-            if let observed = dependency.observed { text += " \(observed)" }
-            lines.append(.marked(mark, [Span(text)], lineDrawing: lineDrawing))
+            lines += DependencyLines.lines(dependency, data: data, lineDrawing: lineDrawing)
         }
+        lines += SourcesSection.lines(workload, data: data, lineDrawing: lineDrawing)
         if !alerts.isEmpty {
             lines.append("")
             lines.append(StyledLine("Alerts", style: heading))
