@@ -76,7 +76,10 @@ struct DashboardEndToEndTests {
         let harness = try Harness()
         let tmux = harness.tmux
         try harness.startLocus()
-        var screen = try tmux.waitFor(text: "[1 Workloads]")
+        // The first frame may be caught half written: wait for its body, not only its tab bar.
+        var screen = try tmux.waitFor("the first full frame") {
+            $0.contains("[1 Workloads]") && $0.contains("No workloads") && $0.contains("locus lab")
+        }
         #expect(screen.contains("Locus · no config"))
         #expect(screen.contains("No workloads"))
         #expect(screen.contains("locus lab"))

@@ -199,12 +199,21 @@ final class BINDServer: Sendable {
     }
 
     /// `dig +short` against this server, with the real binary.
+    /// The answer as `dig +short` prints it; an empty answer (a lost datagram, a server still settling after an
+    /// update) is asked again for a few seconds before it counts.
     func dig(_ name: String, _ type: String) throws -> [String] {
-        let output = try ProbeServers.run(
-            try #require(ProbeServers.tool("dig")),
-            ["+short", "+norecurse", "+time=2", "+tries=2", "-p", String(port), "@127.0.0.1", name, type]
-        )
-        return output.stdout.split(separator: "\n").map(String.init)
+        let deadline = Date().addingTimeInterval(5)
+        var answer: [String] = []
+        repeat {
+            let output = try ProbeServers.run(
+                try #require(ProbeServers.tool("dig")),
+                ["+short", "+norecurse", "+time=2", "+tries=2", "-p", String(port), "@127.0.0.1", name, type]
+            )
+            answer = output.stdout.split(separator: "\n").map(String.init)
+            if !answer.isEmpty { return answer }
+            usleep(100_000)
+        } while Date() < deadline
+        return answer
     }
 
     deinit {
