@@ -28,6 +28,13 @@ public actor Lab {
     public nonisolated let xtrs: [SimulatedXTR]
     /// The mover: moves workloads on request, and churns when the configuration asks for it.
     public nonisolated let churn: ChurnDriver
+    /// The lab's authoritative DNS for its workloads' records.
+    public nonisolated let dns: LabDNS
+    /// The sites' auth and storage services.
+    public nonisolated let services: LabServices
+    /// Who depends on what.
+    public nonisolated let dependencyPlan: LabDependencyPlan
+    private let infrastructure: LabInfrastructure
     private let serverTask: Task<Void, Never>
     private var churnTask: Task<Void, Never>?
     private var isStopped = false
@@ -40,7 +47,8 @@ public actor Lab {
         mapServerAddresses: MapServer.BoundAddresses,
         serverTask: Task<Void, Never>,
         xtrs: [SimulatedXTR],
-        churn: ChurnDriver
+        churn: ChurnDriver,
+        infrastructure: LabInfrastructure
     ) {
         self.configuration = configuration
         self.world = world
@@ -51,6 +59,10 @@ public actor Lab {
         self.serverTask = serverTask
         self.xtrs = xtrs
         self.churn = churn
+        self.infrastructure = infrastructure
+        self.dns = infrastructure.dns
+        self.services = infrastructure.services
+        self.dependencyPlan = infrastructure.plan
     }
 
     /// Starts everything and returns once every site's first registration is confirmed by a Map-Notify and
@@ -106,9 +118,19 @@ public actor Lab {
             }
         }
         var xtrs: [SimulatedXTR] = []
+        var infrastructure: LabInfrastructure?
         do {
             let addresses = try await server.boundAddresses()
-            try writeFiles(world: world, keys: keys, addresses: addresses, configuration: configuration, in: directory)
+            let started = try await startInfrastructure(world: world, directory: directory)
+            infrastructure = started
+            try writeFiles(
+                world: world,
+                keys: keys,
+                addresses: addresses,
+                infrastructure: started,
+                configuration: configuration,
+                in: directory
+            )
             for site in world.sites {
                 xtrs.append(
                     try SimulatedXTR(
@@ -130,6 +152,7 @@ public actor Lab {
                 inventoryFile: inventoryFileName,
                 flapInterval: configuration.flapInterval,
                 stallDuration: configuration.stallDuration,
+                infrastructure: started,
                 logger: logger
             )
             let lab = Lab(
@@ -140,7 +163,8 @@ public actor Lab {
                 mapServerAddresses: addresses,
                 serverTask: serverTask,
                 xtrs: xtrs,
-                churn: churn
+                churn: churn,
+                infrastructure: started
             )
             if let interval = configuration.churnInterval, interval > .zero {
                 await lab.startChurn(every: interval)
@@ -148,10 +172,35 @@ public actor Lab {
             return lab
         } catch {
             for xtr in xtrs { await xtr.shutdown() }
+            await infrastructure?.stop()
             await server.shutdown()
             await serverTask.value
             throw error
         }
+    }
+
+    private static func startInfrastructure(world: LabWorld, directory: LabDirectory) async throws -> LabInfrastructure
+    {
+        let plan = LabDependencyPlan(world: world, hasLoadBalancer: false)
+        let dns = try await LabDNS.start(world: world, plan: plan, directory: directory)
+        let services: LabServices
+        do {
+            services = try await LabServices.start(sites: world.sites)
+        } catch {
+            await dns.stop()
+            throw error
+        }
+        let endpoints = await services.endpoints
+        return LabInfrastructure(
+            plan: plan,
+            dns: dns,
+            services: services,
+            pools: nil,
+            dependencies: Dictionary(
+                plan.dependents.map { ($0, plan.dependencies(of: $0, endpoints: endpoints)) },
+                uniquingKeysWith: { first, _ in first }
+            )
+        )
     }
 
     /// Stops the churn, the xTRs and the map-server (closing every socket), and removes a temporary directory.
@@ -161,6 +210,7 @@ public actor Lab {
         churnTask?.cancel()
         await churnTask?.value
         for xtr in xtrs { await xtr.shutdown() }
+        await infrastructure.stop()
         await mapServer.shutdown()
         await serverTask.value
         directory.removeIfTemporary()
@@ -192,6 +242,7 @@ public actor Lab {
         world: LabWorld,
         keys: LabKeys,
         addresses: MapServer.BoundAddresses,
+        infrastructure: LabInfrastructure,
         configuration: LabConfiguration,
         in directory: LabDirectory
     ) throws {
@@ -208,7 +259,10 @@ public actor Lab {
             ).render(),
             to: mapServerFileName
         )
-        try directory.write(InventoryDocument(workloads: world.workloads).render(), to: inventoryFileName)
+        try directory.write(
+            InventoryDocument(workloads: world.workloads, dependencies: infrastructure.dependencies).render(),
+            to: inventoryFileName
+        )
         try directory.write(
             LocusDocument(
                 name: configuration.name,
@@ -216,7 +270,9 @@ public actor Lab {
                 resolver: listen,
                 registrationsAPI: "http://" + api,
                 inventoryFile: inventoryFileName,
-                storeFile: storeFileName
+                storeFile: storeFileName,
+                dnsServer: infrastructure.dns.server,
+                loadBalancerAPI: nil
             ).render(),
             to: configFileName
         )
