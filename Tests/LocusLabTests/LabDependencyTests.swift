@@ -141,7 +141,7 @@ import Testing
             switch planner.next(stalled: []) {
             case .move(let move): moves.append(move)
             case .flap(let flap): moves += flap
-            case .stall, nil: break
+            case .stall, .outage, nil: break
             }
         }
         let readdressed = moves.filter { $0.address != nil }
@@ -163,13 +163,28 @@ import Testing
         #expect(readdressed.filter { $0.leavesBehind == .pool }.allSatisfy { plan.pool(of: $0.workload) != nil })
     }
 
-    @Test func withoutDependenciesTheChurnKeepsEveryAddress() throws {
+    @Test func withoutDependenciesTheChurnKeepsEveryAddressAndHasNoOutages() throws {
         let world = try WorldGenerator(workloads: 60, sites: 3, seed: 5).generate()
         var planner = ChurnPlanner(world: world, seed: 5)
         for _ in 0..<200 {
-            if case .move(let move) = planner.next(stalled: []) {
-                #expect(move.address == nil)
+            switch planner.next(stalled: []) {
+            case .move(let move): #expect(move.address == nil)
+            case .outage: Issue.record("an outage in a lab without services")
+            default: break
             }
+        }
+    }
+
+    @Test func anOutageEndsByItself() async throws {
+        try await withLab(workloads: 3) { lab in
+            let site = try #require(lab.world.sites.first).name
+            await lab.services.interrupt(site: site, role: .storage, for: .milliseconds(100))
+            #expect(!(await lab.services.isUp(site: site, role: .storage)))
+            let deadline = ContinuousClock.now + .seconds(10)
+            while !(await lab.services.isUp(site: site, role: .storage)), ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(20))
+            }
+            #expect(await lab.services.isUp(site: site, role: .storage))
         }
     }
 }
