@@ -78,6 +78,7 @@ let package = Package(
             name: "LocusLab",
             dependencies: [
                 "LocusCore",
+                "LocusEngine",
                 "LISP",
                 "LISPNet",
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -112,7 +113,7 @@ let package = Package(
         .testTarget(
             name: "LocusLabTests",
             dependencies: [
-                "LocusLab", "LocusCore", "LISP", "LISPNet",
+                "LocusLab", "LocusCore", "LocusEngine", "LISP", "LISPNet",
                 .product(name: "NIOCore", package: "swift-nio"),
             ]
         ),
