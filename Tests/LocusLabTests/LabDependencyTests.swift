@@ -114,6 +114,35 @@ import Testing
         }
     }
 
+    @Test func aPoolMemberLeftBehindIsStaleAndAFollowedOneIsOk() async throws {
+        try await withLab(workloads: 40) { lab in
+            let balancer = try #require(lab.loadBalancer, "haproxy is installed by the test script")
+            let pooled = lab.world.workloads.filter { lab.dependencyPlan.pool(of: $0.name) != nil }
+            #expect(pooled.count >= 2)
+            let (left, followed) = (pooled[0], pooled[1])
+            let config = try String(contentsOfFile: lab.configFile, encoding: .utf8)
+            #expect(config.contains("runtime_api = \"\(balancer.runtimeAPI)\""))
+
+            func elsewhere(_ workload: LabWorkload) -> String {
+                lab.world.sites.first { $0.name != workload.site }?.name ?? workload.site
+            }
+            let leftMove = try await lab.churn.move(left.name, to: elsewhere(left), readdressing: true, leaving: .pool)
+            let followedMove = try await lab.churn.move(followed.name, to: elsewhere(followed), readdressing: true)
+            let backend = try #require(lab.dependencyPlan.pool(of: followed.name)).backend
+            let state = try await balancer.client.serversState(backend: backend)
+            #expect(state.servers[followed.name]?.address == followedMove.address?.description)
+
+            let snapshot = try await runOnce(over: lab)
+            let stale = try #require(snapshot.workload(left.name)?.dependencies.first { $0.kind == .lb })
+            #expect(stale.state == .stale)
+            let alert = try #require(snapshot.alert(.lbStale, about: left.name))
+            #expect(alert.message.contains("\(stale.target) sends to \(left.eid)"))
+            #expect(alert.message.contains("\(try #require(leftMove.address))"))
+            #expect(snapshot.workload(followed.name)?.dependencies.first { $0.kind == .lb }?.state == .ok)
+            #expect(snapshot.alert(.lbStale, about: followed.name) == nil)
+        }
+    }
+
     @Test func aSiteServiceOutageMakesItsDependentsUnreachable() async throws {
         try await withLab(workloads: 12) { lab in
             let workload = try #require(lab.world.workloads.first)
