@@ -77,10 +77,23 @@ public actor LabLoadBalancer {
         executable: String,
         logger: Logger = Logger(label: "locus.lab.haproxy")
     ) async throws(LabLoadBalancerError) -> LabLoadBalancer {
+        try await start(members: members, directory: directory, executable: executable, logger: logger) {
+            () async throws(LabLoadBalancerError) -> Int in try await freePort()
+        }
+    }
+
+    /// `nextPort` gives the Runtime API port of each attempt; tests hand it a taken one to see the retry.
+    static func start(
+        members: [Member],
+        directory: LabDirectory,
+        executable: String,
+        logger: Logger = Logger(label: "locus.lab.haproxy"),
+        nextPort: () async throws(LabLoadBalancerError) -> Int
+    ) async throws(LabLoadBalancerError) -> LabLoadBalancer {
         let configFile = directory.url(configFileName)
         let logFile = directory.url(logFileName)
         for attempt in 1...bindAttempts {
-            let port = try await freePort()
+            let port = try await nextPort()
             let text = try LabLoadBalancerConfiguration.render(members: members, runtimeAPIPort: port)
             do {
                 try directory.write(text, to: configFileName)
@@ -88,9 +101,11 @@ public actor LabLoadBalancer {
                 throw .cannotWrite(path: configFile, reason: error.description)
             }
             let process = try launch(executable, configFile: configFile, logFile: logFile)
+            // Short: a listener that is not HAProxy (the port was taken) never answers, and each try
+            // waits this long before noticing that HAProxy itself has exited.
             let probe = HAProxyRuntimeClient(
                 address: .tcp(Endpoint(host: "127.0.0.1", port: UInt16(port))),
-                timeout: .seconds(1)
+                timeout: .milliseconds(500)
             )
             switch await waitUntilReady(process, client: probe) {
             case .ready:
@@ -169,7 +184,7 @@ public actor LabLoadBalancer {
 
     /// A port free on 127.0.0.1 at the time of asking; HAProxy may still lose it to someone else, which
     /// `start` notices in its log and retries.
-    private static func freePort() async throws(LabLoadBalancerError) -> Int {
+    static func freePort() async throws(LabLoadBalancerError) -> Int {
         do {
             let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
                 .bind(host: "127.0.0.1", port: 0).get()
