@@ -36,9 +36,9 @@ public actor LabLoadBalancer {
     private let logger: Logger
     private var isStopped = false
 
-    private init(members: [Member], port: Int, process: Process, directory: LabDirectory, logger: Logger) {
+    private init(members: [Member], port: UInt16, process: Process, directory: LabDirectory, logger: Logger) {
         self.members = members
-        let endpoint = Endpoint(host: "127.0.0.1", port: UInt16(port))
+        let endpoint = Endpoint(host: "127.0.0.1", port: port)
         self.runtimeAPI = endpoint.description
         self.runtimeAPIAddress = .tcp(endpoint)
         self.client = HAProxyRuntimeClient(address: .tcp(endpoint), timeout: .seconds(5))
@@ -93,8 +93,11 @@ public actor LabLoadBalancer {
         let configFile = directory.url(configFileName)
         let logFile = directory.url(logFileName)
         for attempt in 1...bindAttempts {
-            let port = try await nextPort()
-            let text = try LabLoadBalancerConfiguration.render(members: members, runtimeAPIPort: port)
+            let candidate = try await nextPort()
+            guard let port = UInt16(exactly: candidate), port != 0 else {
+                throw .noFreePort(reason: "\(candidate) is not a port to listen on")
+            }
+            let text = try LabLoadBalancerConfiguration.render(members: members, runtimeAPIPort: Int(port))
             do {
                 try directory.write(text, to: configFileName)
             } catch {
@@ -104,7 +107,7 @@ public actor LabLoadBalancer {
             // Short: a listener that is not HAProxy (the port was taken) never answers, and each try
             // waits this long before noticing that HAProxy itself has exited.
             let probe = HAProxyRuntimeClient(
-                address: .tcp(Endpoint(host: "127.0.0.1", port: UInt16(port))),
+                address: .tcp(Endpoint(host: "127.0.0.1", port: port)),
                 timeout: .milliseconds(500)
             )
             switch await waitUntilReady(process, client: probe) {
