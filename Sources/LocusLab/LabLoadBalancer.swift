@@ -36,9 +36,9 @@ public actor LabLoadBalancer {
     private let logger: Logger
     private var isStopped = false
 
-    private init(members: [Member], port: Int, process: Process, directory: LabDirectory, logger: Logger) {
+    private init(members: [Member], port: UInt16, process: Process, directory: LabDirectory, logger: Logger) {
         self.members = members
-        let endpoint = Endpoint(host: "127.0.0.1", port: UInt16(port))
+        let endpoint = Endpoint(host: "127.0.0.1", port: port)
         self.runtimeAPI = endpoint.description
         self.runtimeAPIAddress = .tcp(endpoint)
         self.client = HAProxyRuntimeClient(address: .tcp(endpoint), timeout: .seconds(5))
@@ -77,20 +77,38 @@ public actor LabLoadBalancer {
         executable: String,
         logger: Logger = Logger(label: "locus.lab.haproxy")
     ) async throws(LabLoadBalancerError) -> LabLoadBalancer {
+        try await start(members: members, directory: directory, executable: executable, logger: logger) {
+            () async throws(LabLoadBalancerError) -> Int in try await freePort()
+        }
+    }
+
+    /// `nextPort` gives the Runtime API port of each attempt; tests hand it a taken one to see the retry.
+    static func start(
+        members: [Member],
+        directory: LabDirectory,
+        executable: String,
+        logger: Logger = Logger(label: "locus.lab.haproxy"),
+        nextPort: () async throws(LabLoadBalancerError) -> Int
+    ) async throws(LabLoadBalancerError) -> LabLoadBalancer {
         let configFile = directory.url(configFileName)
         let logFile = directory.url(logFileName)
         for attempt in 1...bindAttempts {
-            let port = try await freePort()
-            let text = try LabLoadBalancerConfiguration.render(members: members, runtimeAPIPort: port)
+            let candidate = try await nextPort()
+            guard let port = UInt16(exactly: candidate), port != 0 else {
+                throw .noFreePort(reason: "\(candidate) is not a port to listen on")
+            }
+            let text = try LabLoadBalancerConfiguration.render(members: members, runtimeAPIPort: Int(port))
             do {
                 try directory.write(text, to: configFileName)
             } catch {
                 throw .cannotWrite(path: configFile, reason: error.description)
             }
             let process = try launch(executable, configFile: configFile, logFile: logFile)
+            // Short: a listener that is not HAProxy (the port was taken) never answers, and each try
+            // waits this long before noticing that HAProxy itself has exited.
             let probe = HAProxyRuntimeClient(
-                address: .tcp(Endpoint(host: "127.0.0.1", port: UInt16(port))),
-                timeout: .seconds(1)
+                address: .tcp(Endpoint(host: "127.0.0.1", port: port)),
+                timeout: .milliseconds(500)
             )
             switch await waitUntilReady(process, client: probe) {
             case .ready:
@@ -169,7 +187,7 @@ public actor LabLoadBalancer {
 
     /// A port free on 127.0.0.1 at the time of asking; HAProxy may still lose it to someone else, which
     /// `start` notices in its log and retries.
-    private static func freePort() async throws(LabLoadBalancerError) -> Int {
+    static func freePort() async throws(LabLoadBalancerError) -> Int {
         do {
             let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
                 .bind(host: "127.0.0.1", port: 0).get()

@@ -157,6 +157,52 @@ struct LabLoadBalancerTests {
         }
     }
 
+    @Test("a Runtime API port taken before HAProxy binds it is given up for another")
+    func takenPort() async throws {
+        guard let executable = try Self.haproxy() else { return }
+        let taken = try TakenPort()
+        let directory = try LabDirectory(path: nil)
+        defer { directory.removeIfTemporary() }
+        var handed: [Int] = []
+        let balancer = try await LabLoadBalancer.start(
+            members: try Self.members(),
+            directory: directory,
+            executable: executable
+        ) { () async throws(LabLoadBalancerError) -> Int in
+            let port = handed.isEmpty ? taken.port : try await LabLoadBalancer.freePort()
+            handed.append(port)
+            return port
+        }
+        #expect(handed.count == 2)
+        #expect(balancer.runtimeAPI == "127.0.0.1:\(handed.last ?? 0)")
+        let state = try await balancer.client.serversState(backend: "be_web")
+        await balancer.stop()
+        #expect(state.servers.keys.sorted() == ["web-01", "web-03"])
+    }
+
+    @Test("a port taken at every attempt ends in an error quoting HAProxy's bind failure")
+    func portAlwaysTaken() async throws {
+        guard let executable = try Self.haproxy() else { return }
+        let taken = try TakenPort()
+        let directory = try LabDirectory(path: nil)
+        defer { directory.removeIfTemporary() }
+        var attempts = 0
+        await #expect {
+            _ = try await LabLoadBalancer.start(
+                members: try Self.members(),
+                directory: directory,
+                executable: executable
+            ) { () async throws(LabLoadBalancerError) -> Int in
+                attempts += 1
+                return taken.port
+            }
+        } throws: { error in
+            guard case .exited(_, _, let logTail) = error as? LabLoadBalancerError else { return false }
+            return logTail.contains("Address already in use")
+        }
+        #expect(attempts == LabLoadBalancer.bindAttempts)
+    }
+
     @Test("names that would change the configuration's lines are refused before HAProxy runs")
     func unsafeNames() throws {
         let address = LISP.IPAddress.v4(IPv4Address(127, 0, 3, 1))
@@ -191,5 +237,38 @@ struct LabLoadBalancerTests {
                 == installed
         )
         #expect(LabLoadBalancer.executablePath(environment: [:], fallbacks: [installed]) == installed)
+    }
+}
+
+/// A listening socket on 127.0.0.1 that holds its port until it is deallocated.
+private final class TakenPort: Sendable {
+    let descriptor: Int32
+    let port: Int
+
+    init() throws {
+        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        try #require(descriptor >= 0)
+        self.descriptor = descriptor
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { socketAddress in
+                bind(descriptor, socketAddress, length) == 0 && listen(descriptor, 1) == 0
+                    && getsockname(descriptor, socketAddress, &length) == 0
+            }
+        }
+        guard bound else {
+            let reason = String(cString: strerror(errno))
+            close(descriptor)
+            Issue.record("cannot listen on 127.0.0.1: \(reason)")
+            throw LabLoadBalancerError.noFreePort(reason: reason)
+        }
+        port = Int(UInt16(bigEndian: address.sin_port))
+    }
+
+    deinit {
+        close(descriptor)
     }
 }
