@@ -237,15 +237,18 @@ public actor Engine {
     }
 
     /// Takes over what earlier processes stored: last mappings (so a move while nobody watched is
-    /// still a move), acknowledgements, and recent events.
+    /// still a move), last addresses (so a record left at the old one is named so), acknowledgements,
+    /// and recent events.
     private func prepare() async {
         guard !prepared else { return }
         prepared = true
         do {
             let mappings = try await store.lastMappings()
+            let addresses = try await store.lastAddresses()
             let acknowledgements = try await store.acknowledgements()
             let events = try await store.recentEvents(limit: tuning.recentEventLimit)
             world.seed(lastKnownMappings: mappings)
+            world.seed(lastKnownAddresses: addresses)
             world.acknowledge(acknowledgements)
             world.remember(events)
             submit([.source(SourceHealth(name: Self.storeSourceName, kind: .store, state: .ok, checkedAt: clock.now()))]

@@ -80,6 +80,9 @@ import Testing
         try await withLab(workloads: 12) { lab in
             let workload = try #require(lab.world.workloads.first)
             let destination = try #require(lab.world.sites.first { $0.name != workload.site })
+            // A pass before the move leaves the address in the store, for the pass after it.
+            let before = try await runOnce(over: lab)
+            #expect(before.workload(workload.name)?.dependencies.first { $0.kind == .dns }?.state == .ok)
             let move = try await lab.churn.move(
                 workload.name,
                 to: destination.name,
@@ -94,7 +97,8 @@ import Testing
             #expect(record.expected == address.description)
             let alert = try #require(snapshot.alert(.dnsStale, about: workload.name))
             #expect(alert.message.contains(LabDependencyPlan.recordName(of: workload.name)))
-            #expect(alert.message.contains("points to \(workload.eid)"))
+            #expect(alert.message.contains("points to \(workload.eid) (its previous address)"))
+            #expect(record.observedIsPreviousAddress)
             #expect(alert.message.contains("expected \(address)"))
             // The pointer did follow.
             #expect(snapshot.workload(workload.name)?.dependencies.first { $0.kind == .ptr }?.state == .ok)
