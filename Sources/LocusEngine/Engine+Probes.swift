@@ -97,14 +97,15 @@ extension Engine {
             return 0
         }
         let failures = source.failures.increment()
-        let down = failures >= tuning.downAfterFailures
+        let down = isDown(afterFailures: failures)
         logger.warning("DNS server unavailable", metadata: ["source": "\(source.name)", "error": "\(failure)"])
         results = [:]
         for item in work {
             let dns = unanswered(.dns, target: item.spec.name, source: source.name, down: down, failure, checkedAt)
             results[item.workload, default: [:]][DependencyKey.dns(item.spec)] = dns
             if item.spec.ptr {
-                let ptr = unanswered(.ptr, target: item.spec.name, source: source.name, down: down, failure, checkedAt)
+                let target = DNSProbe.pointerName(of: item.address)
+                let ptr = unanswered(.ptr, target: target, source: source.name, down: down, failure, checkedAt)
                 results[item.workload, default: [:]][DependencyKey.ptr(item.spec)] = ptr
             }
         }
@@ -169,7 +170,7 @@ extension Engine {
             return 0
         } catch {
             let failures = source.failures.increment()
-            let down = failures >= tuning.downAfterFailures
+            let down = isDown(afterFailures: failures)
             logger.warning("load balancer unavailable", metadata: ["source": "\(source.name)", "error": "\(error)"])
             for item in work {
                 let target = "\(item.member.spec.backend)/\(item.member.spec.server)"
@@ -229,8 +230,8 @@ extension Engine {
         report(nil, results)
     }
 
-    /// A dependency whose source did not answer: `unreachable` at first, `unknown` once the source is
-    /// down — never the last known good state.
+    /// A dependency whose source did not answer: `unreachable`, never the last known good state; the
+    /// source's own health says whether it is down yet.
     private func unanswered(
         _ kind: DependencyStatus.Kind,
         target: String,
@@ -243,7 +244,7 @@ extension Engine {
             kind: kind,
             target: target,
             role: DependencyRole.other.rawValue,
-            state: down ? .unknown : .unreachable,
+            state: .unreachable,
             detail: down ? "\(source) is down: \(error)" : "\(source) did not answer: \(error)",
             checkedAt: checkedAt
         )
@@ -285,7 +286,8 @@ extension Engine {
             case .dns(let spec):
                 add(DependencyKey.dns(spec), .dns, spec.name, DependencyRole.other.rawValue)
                 if spec.ptr {
-                    add(DependencyKey.ptr(spec), .ptr, spec.name, DependencyRole.other.rawValue)
+                    let target = DNSProbe.pointerName(of: workload.spec.address)
+                    add(DependencyKey.ptr(spec), .ptr, target, DependencyRole.other.rawValue)
                 }
             case .loadBalancer(let spec):
                 add(DependencyKey.lb(spec), .lb, "\(spec.backend)/\(spec.server)", DependencyRole.other.rawValue)

@@ -36,6 +36,8 @@ public actor Engine {
     var dependencyResults: [String: [String: DependencyStatus]] = [:]
 
     var state = State.idle
+    /// `runOnce()`: one pass is all the evidence there will be, so a source that failed it is down.
+    var isOneShot = false
     var world: World
     private var version: UInt64 = 0
     private(set) var statistics = EngineStatistics()
@@ -158,6 +160,7 @@ public actor Engine {
     public func run() async throws {
         guard state == .idle else { throw EngineError.alreadyStarted }
         state = .running
+        isOneShot = true
         defer { finish() }
         await prepare()
         await withDiscardingTaskGroup { group in
@@ -187,6 +190,7 @@ public actor Engine {
     public func runOnce() async throws -> Snapshot {
         guard state == .idle else { throw EngineError.alreadyStarted }
         state = .running
+        isOneShot = true
         defer { finish() }
         await prepare()
         for source in inventorySources {
@@ -206,6 +210,11 @@ public actor Engine {
         await applyPending()
         if version == 0 { publish() }
         return latest
+    }
+
+    /// Whether a source that failed `failures` times in a row counts as down (rather than slow).
+    func isDown(afterFailures failures: Int) -> Bool {
+        isOneShot || failures >= tuning.downAfterFailures
     }
 
     // MARK: - Observations
