@@ -48,7 +48,7 @@ struct DependencyCheckRenderTests {
         #expect(text.contains("checked   5m ago · 2027-01-15T08:05:00Z"))
         #expect(text.contains("rtt       2.5 ms"))
         #expect(text.contains("ttl       300s, above the 60s threshold"))
-        #expect(text.contains("Enter/Esc close"))
+        #expect(text.contains("Enter close · Esc list"))
     }
 
     @Test func aCheckWithoutAnswerSaysSo() throws {
@@ -108,7 +108,8 @@ struct DependencyCheckRenderTests {
         #expect(detail.contains("Esc list"))
         let check = try screen([.tab, .enter]).lines.last ?? ""
         #expect(check.contains("↑↓ previous/next"))
-        #expect(check.contains("Esc close"))
+        #expect(check.contains("⏎ close"))
+        #expect(check.contains("Esc list"))
         #expect(!check.contains("q quit"))
     }
 
@@ -126,7 +127,7 @@ struct DependencyCheckRenderTests {
         let (lines, _) = try screen([.tab, .enter], width: 80, height: 24)
         #expect(lines.allSatisfy { $0.terminalWidth == 80 })
         let top = try #require(lines.firstIndex { $0.contains("Last check · web-01 · dns web-01.lab.") })
-        let bottom = try #require(lines.firstIndex { $0.contains("Enter/Esc close") })
+        let bottom = try #require(lines.firstIndex { $0.contains("Enter close · Esc list") })
         // Inside the body: below the pane titles' divider, above the status line's divider.
         #expect(top > 2)
         #expect(bottom < 21)

@@ -53,20 +53,42 @@ struct DependencyCursorTests {
         #expect(state.live.selectedWorkload == "web-01")
     }
 
-    @Test func enterOpensTheLastCheckAndEnterOrEscCloseIt() throws {
+    @Test func enterOpensTheLastCheckAndEnterClosesIt() throws {
         var state = try press([.tab, .down, .enter], from: D.selecting("web-01"))
         #expect(isCheckOpen(state))
         #expect(state.live.dependencyCursor?.target == "web/web-01")
         state = try press([.enter], from: state)
         #expect(!isCheckOpen(state))
         #expect(state.focus == .detail)
-        state = try press([.enter, .escape], from: state)
-        #expect(!isCheckOpen(state))
-        #expect(state.focus == .detail)
         #expect(cursor(state) == 1)
         state = try press([.enter, .character("q")], from: state)
         #expect(!isCheckOpen(state))
+        #expect(state.focus == .detail)
         #expect(!state.wantsToQuit)
+    }
+
+    /// Esc leaves the detail pane from wherever the operator is in it, the last check included.
+    @Test(arguments: [Key.escape, .tab, .backTab])
+    func escOrTabCloseTheCheckAndGoBackToTheList(key: Key) throws {
+        var state = try press([.tab, .down, .enter, key], from: D.selecting("web-01"))
+        #expect(!isCheckOpen(state))
+        #expect(state.focus == .list)
+        #expect(state.live.selectedWorkload == "web-01")
+        state = try press([.tab], from: state)
+        #expect(cursor(state) == 1)
+        #expect(!isCheckOpen(state))
+    }
+
+    /// Enter on a workload, Enter again and Esc, then Esc: the check opened and closed, the
+    /// list has focus again and the second Esc clears the filter as before.
+    @Test func escBacksOutOneStepAtATimeUpToTheFilter() throws {
+        var state = D.selecting("web-01")
+        state.filter = "web"
+        state = try press([.enter, .enter, .escape], from: state)
+        #expect(state.focus == .list)
+        #expect(LiveKeys.reduce(state, key: .escape, data: D.data(), visibleRows: rows) == nil)
+        state = Shell.reduce(state, try #require(Shell.action(for: .escape, in: state)))
+        #expect(state.filter.isEmpty)
     }
 
     @Test func escAndTabGoBackToTheListKeepingTheCursor() throws {
@@ -122,7 +144,7 @@ struct DependencyCursorTests {
     }
 
     @Test func selectingAnotherWorkloadResetsTheCursor() throws {
-        var state = try press([.tab, .character("G"), .enter, .escape, .escape], from: D.selecting("web-01"))
+        var state = try press([.tab, .character("G"), .enter, .escape], from: D.selecting("web-01"))
         #expect(state.focus == .list)
         state = try press([.down], from: state)
         #expect(state.live.selectedWorkload == "web-02")

@@ -22,7 +22,7 @@ struct DependencyCheckBox: Widget {
     /// Ages are measured from here (the dashboard's current minute).
     var now: Date
 
-    static let closeHint = "Enter/Esc close · ↑↓ other dependency"
+    static let closeHint = "Enter close · Esc list · ↑↓ other dependency"
 
     var title: String { "Last check · \(workload) · \(dependency.kind.rawValue) \(dependency.target)" }
 

@@ -4,9 +4,9 @@ import LocusCore
 ///
 /// Tab or Enter on the list focuses the detail with the cursor on a dependency; there ↑↓ (jk)
 /// move it, g/G jump to the first and last, Enter opens the dependency's last check, and Esc or
-/// Tab go back to the list. The last-check box is modal like help: Enter, Esc or q close it, ↑↓
-/// show the previous or next dependency's check, Tab closes it and goes back to the list, and
-/// other keys do nothing while it is open.
+/// Tab go back to the list. The last-check box is modal like help: Enter or q close it, staying
+/// on the dependency; ↑↓ show the previous or next dependency's check; Esc or Tab close it and
+/// go back to the list, as Esc does from anywhere in a detail pane; other keys do nothing.
 extension LiveKeys {
     /// The state after `key`, or nil when the key is not one of these here.
     static func reduceDependencyKey(_ state: UIState, key: Key, data: LiveData, visibleRows: Int) -> UIState? {
@@ -35,12 +35,12 @@ extension LiveKeys {
         let selection = state.live.dependencySelection(data: data, filter: state.filter)
         if let selection, state.live.isCheckOpen(of: selection.entry.workload.name, in: selection.dependencies) {
             switch key {
-            case .escape, .enter, .character("q"): return live(.showCheck(false))
+            case .enter, .character("q"): return live(.showCheck(false))
             case .up, .character("k"): return live(.moveDependency(.up(1)))
             case .down, .character("j"): return live(.moveDependency(.down(1)))
             case .home, .character("g"): return live(.moveDependency(.top))
             case .end, .character("G"): return live(.moveDependency(.bottom))
-            case .tab, .backTab:
+            case .escape, .tab, .backTab:
                 next.focus = .list
                 return live(.showCheck(false))
             default: return next

@@ -51,7 +51,7 @@ public enum LiveKeys {
         ),
         Binding(keys: [.enter], description: "open the detail pane (focus it)", lists: [.sites, .events]),
         Binding(keys: [.enter], description: "show the alert's subject in Workloads", lists: [.alerts]),
-        Binding(keys: [.escape], description: "close the last check, then back to the list", lists: [.workloads]),
+        Binding(keys: [.escape], description: "detail: back to the list (closes a last check)", lists: [.workloads]),
         Binding(keys: [.escape], description: "detail: back to the list", lists: scrolling),
         Binding(keys: [.character("x")], description: "acknowledge the alert (asks first)", lists: [.alerts]),
     ]
@@ -75,7 +75,7 @@ public enum LiveKeys {
         if state.focus == .detail {
             let mode = dependencyMode(state, data: data)
             if mode.isCheckOpen {
-                return [KeyHint("↑↓", " previous/next"), KeyHint("Esc", " close"), KeyHint("Tab", " list")]
+                return [KeyHint("↑↓", " previous/next"), KeyHint("⏎", " close"), KeyHint("Esc", " list")]
             }
             // Enter means the last check there, or back to the list; `s` gives way on a dependency
             // so that the shell's hints still fit 80 columns.
