@@ -78,8 +78,11 @@ let package = Package(
             name: "LocusLab",
             dependencies: [
                 "LocusCore",
+                "LocusEngine",
                 "LISP",
                 "LISPNet",
+                "DNS",
+                "DNSNet",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -112,7 +115,7 @@ let package = Package(
         .testTarget(
             name: "LocusLabTests",
             dependencies: [
-                "LocusLab", "LocusCore", "LISP", "LISPNet",
+                "LocusLab", "LocusCore", "LocusEngine", "LISP", "LISPNet", "DNS", "DNSNet",
                 .product(name: "NIOCore", package: "swift-nio"),
             ]
         ),

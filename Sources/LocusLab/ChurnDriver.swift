@@ -12,6 +12,7 @@ public actor ChurnDriver {
     private let flapInterval: Duration
     private let stallDuration: Duration
     private let logger: Logger
+    private let infrastructure: LabInfrastructure?
     private var stalledUntil: [String: ContinuousClock.Instant] = [:]
     /// Every action carried out, oldest first.
     public private(set) var history: [ChurnAction] = []
@@ -24,10 +25,12 @@ public actor ChurnDriver {
         inventoryFile: String,
         flapInterval: Duration,
         stallDuration: Duration,
+        infrastructure: LabInfrastructure?,
         logger: Logger
     ) {
         self.world = world
-        self.planner = ChurnPlanner(world: world, seed: seed)
+        self.infrastructure = infrastructure
+        self.planner = ChurnPlanner(world: world, seed: seed, dependencies: infrastructure?.plan)
         self.xtrs = Dictionary(xtrs.map { ($0.site.name, $0) }, uniquingKeysWith: { first, _ in first })
         self.directory = directory
         self.inventoryFile = inventoryFile
@@ -61,16 +64,31 @@ public actor ChurnDriver {
     }
 
     /// Moves `workload` to `site` now, as a completed migration (or, with `updatingInventory: false`, one the
-    /// inventory does not learn about).
+    /// inventory does not learn about). `readdressing` makes it a re-IP move whose record, PTR and pool member
+    /// follow, except the one named by `leaving`.
     @discardableResult
-    public func move(_ workload: String, to site: String, updatingInventory: Bool = true) async throws -> LabMove {
+    public func move(
+        _ workload: String,
+        to site: String,
+        updatingInventory: Bool = true,
+        readdressing: Bool = false,
+        leaving drift: LabDrift? = nil
+    ) async throws -> LabMove {
         guard world.workload(named: workload) != nil else {
             throw LabError.invalidConfiguration("no workload named \(workload) in the lab")
         }
         guard world.site(named: site) != nil else {
             throw LabError.invalidConfiguration("no site named \(site) in the lab")
         }
-        guard let move = planner.move(workload, to: site, updatesInventory: updatingInventory) else {
+        guard
+            let move = planner.move(
+                workload,
+                to: site,
+                updatesInventory: updatingInventory,
+                readdressing: readdressing,
+                leaving: drift
+            )
+        else {
             throw LabError.invalidConfiguration("\(workload) is already at \(site)")
         }
         try await perform(.move(move))
@@ -94,6 +112,10 @@ public actor ChurnDriver {
         case .stall(let site):
             stalledUntil[site] = ContinuousClock.now + stallDuration
             await xtrs[site]?.stall(for: stallDuration)
+        case .outage(let site, let role):
+            guard let services = infrastructure?.services else { return }
+            logger.info("service outage", metadata: ["site": "\(site)", "role": "\(role.rawValue)"])
+            await services.interrupt(site: site, role: role, for: stallDuration)
         }
     }
 
@@ -106,6 +128,7 @@ public actor ChurnDriver {
             metadata: [
                 "workload": "\(move.workload)", "from": "\(move.from)", "to": "\(move.to)",
                 "inventory": "\(move.updatesInventory)",
+                "address": "\(move.address.map(\.description) ?? "kept")",
             ]
         )
         // Register first so the prefix always has locators; the source's late withdrawal only removes its own
@@ -115,11 +138,15 @@ public actor ChurnDriver {
         if move.updatesInventory {
             try writeInventory()
         }
+        try await infrastructure?.follow(move, logger: logger)
     }
 
     /// Rewrites the inventory file with where the planner says every workload is.
     func writeInventory() throws {
-        try directory.write(InventoryDocument(workloads: planner.inventory).render(), to: inventoryFile)
+        try directory.write(
+            InventoryDocument(workloads: planner.inventory, dependencies: infrastructure?.dependencies ?? [:]).render(),
+            to: inventoryFile
+        )
     }
 
     private func currentlyStalled() -> Set<String> {

@@ -1,3 +1,5 @@
+import LISP
+
 /// One workload changing site: the destination xTR registers its EID and the source xTR withdraws it.
 public struct LabMove: Sendable, Hashable {
     public var workload: String
@@ -8,6 +10,23 @@ public struct LabMove: Sendable, Hashable {
     /// `false` for a move the inventory does not learn about (locator-mismatch on purpose).
     public var updatesInventory: Bool
     public var mapVersion: UInt16
+    /// For a re-IP move, the workload's new address in the destination's local network (its EID stays):
+    /// its DNS record, PTR and pool member must follow.
+    public var address: IPAddress?
+    /// The address it had before a re-IP move.
+    public var previousAddress: IPAddress?
+    /// What the mover forgets to update after a re-IP move, so the dashboard has something to catch.
+    public var leavesBehind: LabDrift?
+}
+
+/// A piece of dependent infrastructure a re-IP move did not update.
+public enum LabDrift: String, Sendable, Hashable, CaseIterable {
+    /// The A record still holds the old address.
+    case dns
+    /// The PTR of the new address is missing (the old address's PTR is left).
+    case ptr
+    /// The HAProxy server still sends to the old address.
+    case pool
 }
 
 /// What the churn does next.
@@ -18,6 +37,8 @@ public enum ChurnAction: Sendable, Hashable {
     case flap([LabMove])
     /// A site's xTR stops registering for a while, so its registrations expire.
     case stall(site: String)
+    /// A site's service stops accepting connections for a while.
+    case outage(site: String, role: LabServiceRole)
 }
 
 /// Decides, from a seed, what the churn does next and keeps where every workload is; pure, so the same seed
@@ -30,27 +51,41 @@ public struct ChurnPlanner: Sendable {
         public var inventory: String
         public var host: String
         public var mapVersion: UInt16
+        /// Where the workload answers: its EID until a re-IP move.
+        public var address: IPAddress
     }
 
     /// Chances out of 20 for each kind of breakage; the rest are ordinary moves.
     static let stallChance = 1
     static let unknownMoveChance = 1
     static let flapChance = 1
+    /// Chances out of 20 of a re-IP move, for workloads with dependencies; half of them leave one behind.
+    static let readdressChance = 4
+    /// Chances out of 20 of a site service outage, when the lab runs services.
+    static let outageChance = 1
     /// Four moves end where the workload started and exceed the correlator's default of three in a window.
     public static let flapMoves = 4
 
     private var random: SeededGenerator
     private let world: LabWorld
     private let names: [String]
+    private let dependencies: LabDependencyPlan?
     public private(set) var placements: [String: Placement]
+    /// Re-IP addresses handed out per site, so each is new.
+    private var readdressed: [String: UInt32] = [:]
 
-    public init(world: LabWorld, seed: UInt64) {
+    /// With `dependencies`, some moves re-IP workloads that have dependencies.
+    public init(world: LabWorld, seed: UInt64, dependencies: LabDependencyPlan? = nil) {
         self.world = world
+        self.dependencies = dependencies
         self.random = SeededGenerator(seed: seed).derived(2)
         self.names = world.workloads.map(\.name)
         self.placements = Dictionary(
             world.workloads.map {
-                ($0.name, Placement(mapped: $0.site, inventory: $0.site, host: $0.host, mapVersion: 1))
+                (
+                    $0.name,
+                    Placement(mapped: $0.site, inventory: $0.site, host: $0.host, mapVersion: 1, address: $0.eid)
+                )
             },
             uniquingKeysWith: { first, _ in first }
         )
@@ -82,32 +117,62 @@ public struct ChurnPlanner: Sendable {
                 moves.append(next)
             }
             return .flap(moves)
+        case let roll
+        where roll < Self.stallChance + Self.unknownMoveChance + Self.flapChance + Self.readdressChance
+            && dependencies?.hasDependencies(workload) == true:
+            let drifts = LabDrift.allCases.filter { $0 != .pool || dependencies?.pool(of: workload) != nil }
+            let drift = Int.random(in: 0..<(drifts.count * 2), using: &random)
+            return move(
+                workload,
+                to: to,
+                updatesInventory: true,
+                readdressing: true,
+                leaving: drift < drifts.count ? drifts[drift] : nil
+            ).map(ChurnAction.move)
+        case let roll
+        where roll < Self.stallChance + Self.unknownMoveChance + Self.flapChance + Self.readdressChance
+            + Self.outageChance && dependencies != nil:
+            return .outage(site: from, role: LabServiceRole.allCases.randomElement(using: &random) ?? .auth)
         default:
             return move(workload, to: to, updatesInventory: true).map(ChurnAction.move)
         }
     }
 
-    /// Plans moving `workload` to `site` and records it as done.
-    public mutating func move(_ workload: String, to site: String, updatesInventory: Bool) -> LabMove? {
+    /// Plans moving `workload` to `site` and records it as done; `readdressing` gives it a new address in
+    /// the destination's local network, and `leaving` says what the mover will forget to update.
+    public mutating func move(
+        _ workload: String,
+        to site: String,
+        updatesInventory: Bool,
+        readdressing: Bool = false,
+        leaving drift: LabDrift? = nil
+    ) -> LabMove? {
         guard var placement = placements[workload], let destination = world.site(named: site),
             placement.mapped != site
         else { return nil }
         let host = destination.hosts.randomElement(using: &random) ?? placement.host
         // 12 bits, and 0 means unversioned.
         let version = placement.mapVersion >= 4095 ? 1 : placement.mapVersion + 1
+        let address = readdressing ? nextAddress(at: destination) : nil
         let move = LabMove(
             workload: workload,
             from: placement.mapped,
             to: site,
             host: host,
             updatesInventory: updatesInventory,
-            mapVersion: version
+            mapVersion: version,
+            address: address,
+            previousAddress: address == nil ? nil : placement.address,
+            leavesBehind: address == nil ? nil : drift
         )
         placement.mapped = site
         placement.mapVersion = version
         if updatesInventory {
             placement.inventory = site
             placement.host = host
+        }
+        if let address {
+            placement.address = address
         }
         placements[workload] = placement
         return move
@@ -120,7 +185,17 @@ public struct ChurnPlanner: Sendable {
             var placed = workload
             placed.site = placement.inventory
             placed.host = placement.host
+            placed.address = placement.address
             return placed
         }
+    }
+
+    /// 172.16.0.0/12 holds each site's local network: 4094 addresses per site in 172.16.0.0 + site << 12,
+    /// handed out in turn. Nothing ever sends packets to them: they only appear in records and pools.
+    private mutating func nextAddress(at site: LabSite) -> IPAddress {
+        let count = readdressed[site.name, default: 0]
+        readdressed[site.name] = count + 1
+        let host = count % 4094 + 1
+        return .v4(IPv4Address(rawValue: 172 << 24 | 16 << 16 | UInt32(site.index & 0xFF) << 12 | host))
     }
 }

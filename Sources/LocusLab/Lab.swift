@@ -28,6 +28,15 @@ public actor Lab {
     public nonisolated let xtrs: [SimulatedXTR]
     /// The mover: moves workloads on request, and churns when the configuration asks for it.
     public nonisolated let churn: ChurnDriver
+    /// The lab's authoritative DNS for its workloads' records.
+    public nonisolated let dns: LabDNS
+    /// The sites' auth and storage services.
+    public nonisolated let services: LabServices
+    /// Who depends on what.
+    public nonisolated let dependencyPlan: LabDependencyPlan
+    /// The lab's HAProxy, when `haproxy` is installed and the configuration asks for it.
+    public nonisolated let loadBalancer: LabLoadBalancer?
+    private let infrastructure: LabInfrastructure
     private let serverTask: Task<Void, Never>
     private var churnTask: Task<Void, Never>?
     private var isStopped = false
@@ -40,7 +49,8 @@ public actor Lab {
         mapServerAddresses: MapServer.BoundAddresses,
         serverTask: Task<Void, Never>,
         xtrs: [SimulatedXTR],
-        churn: ChurnDriver
+        churn: ChurnDriver,
+        infrastructure: LabInfrastructure
     ) {
         self.configuration = configuration
         self.world = world
@@ -51,6 +61,11 @@ public actor Lab {
         self.serverTask = serverTask
         self.xtrs = xtrs
         self.churn = churn
+        self.infrastructure = infrastructure
+        self.dns = infrastructure.dns
+        self.services = infrastructure.services
+        self.dependencyPlan = infrastructure.plan
+        self.loadBalancer = infrastructure.loadBalancer
     }
 
     /// Starts everything and returns once every site's first registration is confirmed by a Map-Notify and
@@ -106,9 +121,24 @@ public actor Lab {
             }
         }
         var xtrs: [SimulatedXTR] = []
+        var infrastructure: LabInfrastructure?
         do {
             let addresses = try await server.boundAddresses()
-            try writeFiles(world: world, keys: keys, addresses: addresses, configuration: configuration, in: directory)
+            let started = try await startInfrastructure(
+                world: world,
+                configuration: configuration,
+                directory: directory,
+                logger: logger
+            )
+            infrastructure = started
+            try writeFiles(
+                world: world,
+                keys: keys,
+                addresses: addresses,
+                infrastructure: started,
+                configuration: configuration,
+                in: directory
+            )
             for site in world.sites {
                 xtrs.append(
                     try SimulatedXTR(
@@ -130,6 +160,7 @@ public actor Lab {
                 inventoryFile: inventoryFileName,
                 flapInterval: configuration.flapInterval,
                 stallDuration: configuration.stallDuration,
+                infrastructure: started,
                 logger: logger
             )
             let lab = Lab(
@@ -140,7 +171,8 @@ public actor Lab {
                 mapServerAddresses: addresses,
                 serverTask: serverTask,
                 xtrs: xtrs,
-                churn: churn
+                churn: churn,
+                infrastructure: started
             )
             if let interval = configuration.churnInterval, interval > .zero {
                 await lab.startChurn(every: interval)
@@ -148,10 +180,59 @@ public actor Lab {
             return lab
         } catch {
             for xtr in xtrs { await xtr.shutdown() }
+            await infrastructure?.stop()
             await server.shutdown()
             await serverTask.value
             throw error
         }
+    }
+
+    /// Starts the DNS responder, the site services and, when installed and asked for, HAProxy.
+    private static func startInfrastructure(
+        world: LabWorld,
+        configuration: LabConfiguration,
+        directory: LabDirectory,
+        logger: Logger
+    ) async throws -> LabInfrastructure {
+        let pooled = LabDependencyPlan(world: world, hasLoadBalancer: true)
+        let members = pooled.dependents.compactMap { name -> LabLoadBalancer.Member? in
+            guard let pool = pooled.pool(of: name), let workload = world.workload(named: name) else { return nil }
+            return LabLoadBalancer.Member(
+                backend: pool.backend,
+                server: name,
+                address: workload.address,
+                port: UInt16(pool.port)
+            )
+        }
+        let loadBalancer =
+            configuration.loadBalancer && !members.isEmpty
+            ? try await LabLoadBalancer.start(members: members, directory: directory, logger: logger) : nil
+        let plan = LabDependencyPlan(world: world, hasLoadBalancer: loadBalancer != nil)
+        let dns: LabDNS
+        let services: LabServices
+        do {
+            dns = try await LabDNS.start(world: world, plan: plan, directory: directory)
+            do {
+                services = try await LabServices.start(sites: world.sites)
+            } catch {
+                await dns.stop()
+                throw error
+            }
+        } catch {
+            await loadBalancer?.stop()
+            throw error
+        }
+        let endpoints = await services.endpoints
+        return LabInfrastructure(
+            plan: plan,
+            dns: dns,
+            services: services,
+            loadBalancer: loadBalancer,
+            dependencies: Dictionary(
+                plan.dependents.map { ($0, plan.dependencies(of: $0, endpoints: endpoints)) },
+                uniquingKeysWith: { first, _ in first }
+            )
+        )
     }
 
     /// Stops the churn, the xTRs and the map-server (closing every socket), and removes a temporary directory.
@@ -161,6 +242,7 @@ public actor Lab {
         churnTask?.cancel()
         await churnTask?.value
         for xtr in xtrs { await xtr.shutdown() }
+        await infrastructure.stop()
         await mapServer.shutdown()
         await serverTask.value
         directory.removeIfTemporary()
@@ -192,6 +274,7 @@ public actor Lab {
         world: LabWorld,
         keys: LabKeys,
         addresses: MapServer.BoundAddresses,
+        infrastructure: LabInfrastructure,
         configuration: LabConfiguration,
         in directory: LabDirectory
     ) throws {
@@ -208,7 +291,10 @@ public actor Lab {
             ).render(),
             to: mapServerFileName
         )
-        try directory.write(InventoryDocument(workloads: world.workloads).render(), to: inventoryFileName)
+        try directory.write(
+            InventoryDocument(workloads: world.workloads, dependencies: infrastructure.dependencies).render(),
+            to: inventoryFileName
+        )
         try directory.write(
             LocusDocument(
                 name: configuration.name,
@@ -216,7 +302,9 @@ public actor Lab {
                 resolver: listen,
                 registrationsAPI: "http://" + api,
                 inventoryFile: inventoryFileName,
-                storeFile: storeFileName
+                storeFile: storeFileName,
+                dnsServer: infrastructure.dns.server,
+                loadBalancerAPI: infrastructure.loadBalancer?.runtimeAPI
             ).render(),
             to: configFileName
         )

@@ -5,6 +5,8 @@ public enum LabError: Error, Sendable, Hashable, CustomStringConvertible {
     case cannotCreateDirectory(path: String, reason: String)
     case registrationFailed(site: String, reason: String)
     case stopped
+    /// A site service, the DNS responder or the mover's change to them failed.
+    case serviceFailed(reason: String)
 
     public var description: String {
         switch self {
@@ -18,6 +20,8 @@ public enum LabError: Error, Sendable, Hashable, CustomStringConvertible {
             return "site \(site): the first registration was not confirmed by a Map-Notify: \(reason)"
         case .stopped:
             return "the lab has been stopped"
+        case .serviceFailed(let reason):
+            return reason
         }
     }
 }

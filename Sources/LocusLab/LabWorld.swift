@@ -36,6 +36,8 @@ public struct LabWorkload: Sendable, Hashable {
     public var name: String
     /// The host address that is its identity; it keeps it wherever it moves.
     public var eid: IPAddress
+    /// Where it answers: its EID, until a re-IP move gives it an address in its new site's local network.
+    public var address: IPAddress
     /// Where the inventory says it runs.
     public var site: String
     public var host: String
@@ -46,6 +48,7 @@ public struct LabWorkload: Sendable, Hashable {
     public init(name: String, eid: IPAddress, site: String, host: String, mac: String, owner: String, tags: [String]) {
         self.name = name
         self.eid = eid
+        self.address = eid
         self.site = site
         self.host = host
         self.mac = mac

@@ -10,6 +10,10 @@ public struct LocusDocument: Sendable {
     /// Relative to the lab directory.
     public var inventoryFile: String
     public var storeFile: String
+    /// `host:port` of the lab's DNS responder, when it runs one.
+    public var dnsServer: String?
+    /// `host:port` of the lab HAProxy's Runtime API, when it runs one.
+    public var loadBalancerAPI: String?
 
     public init(
         name: String,
@@ -17,7 +21,9 @@ public struct LocusDocument: Sendable {
         resolver: String,
         registrationsAPI: String,
         inventoryFile: String,
-        storeFile: String
+        storeFile: String,
+        dnsServer: String? = nil,
+        loadBalancerAPI: String? = nil
     ) {
         self.name = name
         self.sites = sites
@@ -25,6 +31,8 @@ public struct LocusDocument: Sendable {
         self.registrationsAPI = registrationsAPI
         self.inventoryFile = inventoryFile
         self.storeFile = storeFile
+        self.dnsServer = dnsServer
+        self.loadBalancerAPI = loadBalancerAPI
     }
 
     public func render() -> String {
@@ -60,6 +68,29 @@ public struct LocusDocument: Sendable {
             path = \(TOMLText.quoted(inventoryFile))
 
             """
+        if let dnsServer {
+            out += """
+
+                [[dns]]
+                name = \(TOMLText.quoted(LabDependencyPlan.dnsServerName))
+                server = \(TOMLText.quoted(dnsServer))
+                tsig_key_name = \(TOMLText.quoted(LabDependencyPlan.keyName))
+                tsig_algorithm = "hmac-sha256"
+                tsig_key_file = \(TOMLText.quoted(LabDependencyPlan.keyFile))
+                ttl_threshold = \(TOMLText.quoted(LabDependencyPlan.ttlThreshold))
+
+                """
+        }
+        if let loadBalancerAPI {
+            out += """
+
+                [[loadbalancer]]
+                name = \(TOMLText.quoted(LabDependencyPlan.loadBalancerName))
+                kind = "haproxy"
+                runtime_api = \(TOMLText.quoted(loadBalancerAPI))
+
+                """
+        }
         return out
     }
 }

@@ -30,7 +30,11 @@ import Testing
 
             let inventory = try ConfigLoader.loadInventory(
                 at: lab.directory.url(Lab.inventoryFileName),
-                references: InventoryReferences(sites: lab.world.sites.map(\.name), dnsServers: [], loadBalancers: [])
+                references: InventoryReferences(
+                    sites: lab.world.sites.map(\.name),
+                    dnsServers: [LabDependencyPlan.dnsServerName],
+                    loadBalancers: [LabDependencyPlan.loadBalancerName]
+                )
             )
             let moved = try #require(inventory.workloads.first { $0.name == workload.name })
             #expect(moved.site == destination.name)
@@ -113,6 +117,8 @@ import Testing
                     #expect(moves.first?.from == moves.last?.to)
                 case .stall:
                     kinds.insert("stall")
+                case .outage:
+                    kinds.insert("outage")
                 case nil:
                     break
                 }
