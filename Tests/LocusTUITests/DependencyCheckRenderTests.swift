@@ -150,6 +150,18 @@ struct DependencyCheckRenderTests {
         }
     }
 
+    @Test func atTheMinimumSizeTheCheckIsCutInsideTheBody() throws {
+        let (lines, _) = try screen([.tab, .enter], width: 60, height: 15)
+        #expect(lines.count == 15)
+        #expect(lines.allSatisfy { $0.terminalWidth == 60 })
+        let top = try #require(lines.firstIndex { $0.contains("Last check · web-01") })
+        let bottom = try #require(lines.firstIndex { $0.contains("Enter close") })
+        #expect(top > 2)
+        #expect(bottom < 12)
+        #expect(lines[top + 1].contains("state     ✗ stale"))
+        #expect(lines.last?.contains("Esc list") == true)
+    }
+
     @Test func asciiLineDrawingMarksTheCursorWithAnArrow() throws {
         let rows = Shell.liveListRows(size: Size(width: 100, height: 30))
         let data = D.data()
