@@ -62,22 +62,47 @@ extension Engine {
         let started = ContinuousClock.now
         var results: [String: [String: DependencyStatus]] = [:]
         var failure: DNSProbeError?
-        for item in work {
-            do {
-                let (statuses, _) = try await source.probe.check(
-                    item.spec,
-                    address: item.address,
-                    previousAddress: item.previous,
-                    checkedAt: checkedAt
-                )
-                results[item.workload, default: [:]][DependencyKey.dns(item.spec)] = statuses.first
-                if item.spec.ptr, statuses.count > 1 {
-                    results[item.workload, default: [:]][DependencyKey.ptr(item.spec)] = statuses[1]
+        let probe = source.probe
+        let width = max(1, tuning.maxConcurrentProbes)
+        await withTaskGroup(of: (index: Int, outcome: Result<[DependencyStatus], DNSProbeError>).self) { group in
+            func check(_ index: Int) -> @Sendable () async -> (Int, Result<[DependencyStatus], DNSProbeError>) {
+                let item = work[index]
+                return {
+                    do throws(DNSProbeError) {
+                        let (statuses, _) = try await probe.check(
+                            item.spec,
+                            address: item.address,
+                            previousAddress: item.previous,
+                            checkedAt: checkedAt
+                        )
+                        return (index, .success(statuses))
+                    } catch {
+                        return (index, .failure(error))
+                    }
                 }
-            } catch {
-                // One unanswered query says the server is unreachable; do not wait out a timeout per record.
-                failure = error
-                break
+            }
+            var next = 0
+            while next < min(width, work.count) {
+                group.addTask(operation: check(next))
+                next += 1
+            }
+            while let (index, outcome) = await group.next() {
+                switch outcome {
+                case .success(let statuses):
+                    let item = work[index]
+                    results[item.workload, default: [:]][DependencyKey.dns(item.spec)] = statuses.first
+                    if item.spec.ptr, statuses.count > 1 {
+                        results[item.workload, default: [:]][DependencyKey.ptr(item.spec)] = statuses[1]
+                    }
+                case .failure(let error):
+                    // One unanswered query says the server is unreachable; do not wait out a timeout per record.
+                    if failure == nil { failure = error }
+                    group.cancelAll()
+                }
+                if failure == nil, next < work.count {
+                    group.addTask(operation: check(next))
+                    next += 1
+                }
             }
         }
         if work.isEmpty {
