@@ -99,16 +99,18 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
+        .target(name: "LocusTestSupport", path: "Tests/LocusTestSupport"),
         .testTarget(name: "LISPTests", dependencies: ["LISP"]),
         .testTarget(name: "LISPNetTests", dependencies: ["LISP", "LISPNet", "LocusCore"]),
         .testTarget(name: "DNSTests", dependencies: ["DNS"]),
-        .testTarget(name: "DNSNetTests", dependencies: ["DNS", "DNSNet"]),
+        .testTarget(name: "DNSNetTests", dependencies: ["DNS", "DNSNet", "LocusTestSupport"]),
         .testTarget(name: "LocusCoreTests", dependencies: ["LocusCore"]),
         .testTarget(name: "LocusStoreTests", dependencies: ["LocusStore", "LocusCore"]),
         .testTarget(
             name: "LocusEngineTests",
             dependencies: [
                 "LocusEngine", "LocusLab", "LocusCore", "LocusStore", "LISP", "LISPNet", "DNS", "DNSNet",
+                "LocusTestSupport",
             ]
         ),
         .testTarget(name: "LocusTUITests", dependencies: ["LocusTUI", "LocusCore"]),
@@ -119,7 +121,7 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
             ]
         ),
-        .testTarget(name: "EndToEndTests", dependencies: ["LocusCore"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["LocusCore", "LocusTestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

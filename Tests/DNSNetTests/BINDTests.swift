@@ -6,7 +6,7 @@ import Testing
 @Suite("DNS client against a real BIND 9")
 struct BINDTests {
     @Test func queriesAddressesPointersAndSOA() async throws {
-        let bind = try BINDServer.start()
+        let bind = try await BINDServer.start()
         defer { bind.stop() }
         let client = DNSClient(server: bind.address)
 
@@ -40,7 +40,7 @@ struct BINDTests {
     }
 
     @Test func negativeAnswersCarryTheSOA() async throws {
-        let bind = try BINDServer.start()
+        let bind = try await BINDServer.start()
         defer { bind.stop() }
         let client = DNSClient(server: bind.address)
 
@@ -56,7 +56,7 @@ struct BINDTests {
     }
 
     @Test func tcpQueryGivesTheSameAnswer() async throws {
-        let bind = try BINDServer.start()
+        let bind = try await BINDServer.start()
         defer { bind.stop() }
         let client = DNSClient(server: bind.address)
         let message = DNSMessage.query(id: 4242, name: "www.lab.test", type: .a)
@@ -68,7 +68,7 @@ struct BINDTests {
 
     @Test(arguments: [DNSTransport.udp, .tcp])
     func signedUpdateIsAppliedAndVisibleWithDig(transport: DNSTransport) async throws {
-        let bind = try BINDServer.start()
+        let bind = try await BINDServer.start()
         defer { bind.stop() }
         let client = DNSClient(server: bind.address)
         let update = DNSUpdate.replacingAddresses(
@@ -101,7 +101,7 @@ struct BINDTests {
     }
 
     @Test func failedPrerequisiteIsReported() async throws {
-        let bind = try BINDServer.start()
+        let bind = try await BINDServer.start()
         defer { bind.stop() }
         let client = DNSClient(server: bind.address)
         let update = DNSUpdate(
@@ -117,7 +117,7 @@ struct BINDTests {
     }
 
     @Test func wrongSecretIsNotAuthBadSig() async throws {
-        let bind = try BINDServer.start()
+        let bind = try await BINDServer.start()
         defer { bind.stop() }
         let client = DNSClient(server: bind.address)
         let key = TSIGKey(name: BINDServer.keyName, secret: Array("not the secret BIND knows".utf8))
@@ -131,7 +131,7 @@ struct BINDTests {
     }
 
     @Test func unknownKeyIsNotAuthBadKey() async throws {
-        let bind = try BINDServer.start()
+        let bind = try await BINDServer.start()
         defer { bind.stop() }
         let client = DNSClient(server: bind.address)
         let key = TSIGKey(name: "nobody-knows-me.", secret: BINDServer.secret)
@@ -143,7 +143,7 @@ struct BINDTests {
     }
 
     @Test func clockSkewIsNotAuthBadTime() async throws {
-        let bind = try BINDServer.start()
+        let bind = try await BINDServer.start()
         defer { bind.stop() }
         let client = DNSClient(server: bind.address)
         let update = DNSUpdate.replacingAddresses(of: "www.lab.test", in: "lab.test", with: [], ttl: 60)
@@ -158,7 +158,7 @@ struct BINDTests {
     }
 
     @Test func unsignedUpdateIsRefused() async throws {
-        let bind = try BINDServer.start()
+        let bind = try await BINDServer.start()
         defer { bind.stop() }
         let client = DNSClient(server: bind.address)
         let update = DNSUpdate.replacingAddresses(of: "www.lab.test", in: "lab.test", with: [], ttl: 60)
@@ -170,7 +170,7 @@ struct BINDTests {
     }
 
     @Test func stoppedServerIsRefusedAtOnce() async throws {
-        let bind = try BINDServer.start()
+        let bind = try await BINDServer.start()
         bind.stop()
         // Long enough that a timeout cannot pass for a refusal: on loopback the ICMP port unreachable (UDP)
         // and the RST (TCP) come back immediately, and the connected socket turns them into an error.
@@ -186,7 +186,7 @@ struct BINDTests {
     }
 
     @Test func truncatedUDPAnswerIsRetriedOverTCP() async throws {
-        let bind = try BINDServer.start()
+        let bind = try await BINDServer.start()
         defer { bind.stop() }
         // big.lab.test holds about 2 kB of TXT: more than the 1232-byte UDP payload the client offers.
         let client = DNSClient(server: bind.address)

@@ -1,4 +1,5 @@
 import Foundation
+import LocusTestSupport
 import Testing
 
 /// `locus lab --headless`, a real BIND 9 and a real HAProxy, and three of the lab's workloads
@@ -13,7 +14,7 @@ final class DependencyLab {
     static let backend = "be_lab"
     static let serverPort = 80
     static let keyName = "locus-key"
-    static let secret = Data("locus-e2e-tsig-key-32-bytes-long".utf8).base64EncodedString()
+    static let key = BINDKey(name: keyName, secret: Array("locus-e2e-tsig-key-32-bytes-long".utf8))
 
     struct Workload {
         var name: String
@@ -52,22 +53,16 @@ final class DependencyLab {
             labInventory = try String(contentsOfFile: labDirectory + "/inventory.toml", encoding: .utf8)
             let chosen = LabFiles.workloads(in: labInventory).filter { $0.address.isIPv4 }.prefix(3)
             guard chosen.count == 3 else {
-                throw ServerSetupError(message: "the lab's inventory has fewer than 3 IPv4 workloads:\n\(labInventory)")
+                throw TestServerError("the lab's inventory has fewer than 3 IPv4 workloads:\n\(labInventory)")
             }
             workloads = chosen.map { Workload(name: $0.name, address: $0.address) }
             auth = try LoopbackSocket(listening: true)
             storage = try LoopbackSocket(listening: false)
-            bind = try await BINDProcess(
-                under: scratch.file("servers"),
-                zones: Self.zones(workloads, extraAddresses: extraAddresses),
-                keyName: Self.keyName,
-                secret: Self.secret
-            )
-            haproxy = try await HAProxyProcess(
-                under: scratch.file("servers"),
-                backend: Self.backend,
-                servers: workloads.map { ($0.name, $0.address, Self.serverPort) }
-            )
+            bind = try await BINDProcess(zones: Self.zones(workloads, extraAddresses: extraAddresses), key: Self.key)
+            let servers = workloads.map {
+                HAProxyBackend.Server(name: $0.name, address: $0.address, port: Self.serverPort)
+            }
+            haproxy = try await HAProxyProcess(backends: [HAProxyBackend(name: Self.backend, servers: servers)])
 
             let testDirectory = scratch.file("test")
             try FileManager.default.createDirectory(atPath: testDirectory + "/keys", withIntermediateDirectories: true)
@@ -76,7 +71,11 @@ final class DependencyLab {
             chmod(keyFile, 0o600)
             configFile = testDirectory + "/locus.toml"
             inventoryFile = testDirectory + "/inventory.toml"
-            let sections = LabFiles.sections(dns: bind.server, keyName: Self.keyName, runtimeAPI: haproxy.runtimeAPI)
+            let sections = LabFiles.sections(
+                dns: bind.server,
+                keyName: Self.keyName,
+                runtimeAPI: haproxy.runtimeAPI.description
+            )
             try LabFiles.locusConfig(fromLab: labConfig, labDirectory: labDirectory, appending: sections)
                 .write(toFile: configFile, atomically: true, encoding: .utf8)
             try writeInventory()
@@ -108,9 +107,7 @@ final class DependencyLab {
         guard result.status == 0,
             let document = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
         else {
-            throw ServerSetupError(
-                message: "locus snapshot exited \(result.status): \(result.stderr)\n\(result.stdout)"
-            )
+            throw TestServerError("locus snapshot exited \(result.status): \(result.stderr)\n\(result.stdout)")
         }
         return SnapshotJSON(document: document, requestedAt: started)
     }
@@ -141,12 +138,12 @@ final class DependencyLab {
 
     /// lab.test. with each workload's A record, and the reverse zone (one per first octet) of
     /// each address with the workloads' PTR records.
-    private static func zones(_ workloads: [Workload], extraAddresses: [String]) -> [DNSZone] {
-        var forward = DNSZone(origin: domain, records: ["ns.\(domain) IN A 127.0.0.1"])
-        var reverse: [String: DNSZone] = [:]
+    private static func zones(_ workloads: [Workload], extraAddresses: [String]) -> [BINDZone] {
+        var forward = BINDZone(origin: domain, records: ["ns.\(domain) IN A 127.0.0.1"])
+        var reverse: [String: BINDZone] = [:]
         for address in workloads.map(\.address) + extraAddresses {
             let origin = address.reverseZone
-            reverse[origin] = DNSZone(origin: origin, records: [])
+            reverse[origin] = BINDZone(origin: origin, records: [])
         }
         for workload in workloads {
             forward.records.append("\(workload.record). IN A \(workload.address)")

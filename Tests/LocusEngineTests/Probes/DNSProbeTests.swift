@@ -28,7 +28,7 @@ struct DNSProbeTests {
 
     @Test("a record pointing at the workload is ok, with its TTL; its PTR is ok")
     func ok() async throws {
-        let bind = try BINDServer()
+        let bind = try await BINDServer()
         let probe = Self.probe(bind)
         let spec = DNSDependencySpec(name: "www.lab.test", server: "corp", ptr: true)
         let (statuses, _) = try await probe.check(
@@ -49,7 +49,7 @@ struct DNSProbeTests {
 
     @Test("a record changed behind Locus's back is stale; a signed UPDATE makes it ok again")
     func staleThenFixed() async throws {
-        let bind = try BINDServer()
+        let bind = try await BINDServer()
         let probe = Self.probe(bind)
         let spec = DNSDependencySpec(name: "www.lab.test", server: "corp")
         let updater = Self.updater(bind, probe)
@@ -72,7 +72,7 @@ struct DNSProbeTests {
             ttl: 60
         )
         #expect(result.isApplied, "\(result)")
-        #expect(try bind.dig("www.lab.test.", "A") == ["192.0.2.20"])
+        #expect(try await bind.dig("www.lab.test.", "A") == ["192.0.2.20"])
         let fixed = try await probe.check(
             spec,
             address: try Self.address("192.0.2.20"),
@@ -101,7 +101,7 @@ struct DNSProbeTests {
 
     @Test("the write side reports the server's refusals")
     func refusedUpdates() async throws {
-        let bind = try BINDServer()
+        let bind = try await BINDServer()
         let probe = Self.probe(bind)
         let wrong = DNSRecordUpdater(
             server: probe.config,
@@ -121,12 +121,12 @@ struct DNSProbeTests {
         #expect(!result.isApplied)
         #expect(result.responseCode == .notAuth)
         #expect(result.tsigError == .badSignature)
-        #expect(try bind.dig("www.lab.test.", "A") == ["192.0.2.10"])
+        #expect(try await bind.dig("www.lab.test.", "A") == ["192.0.2.10"])
     }
 
     @Test("NXDOMAIN and NODATA are missing")
     func missing() async throws {
-        let bind = try BINDServer()
+        let bind = try await BINDServer()
         let probe = Self.probe(bind)
         let absent = try await probe.check(
             DNSDependencySpec(name: "nothere.lab.test", server: "corp"),
@@ -148,7 +148,7 @@ struct DNSProbeTests {
 
     @Test("a PTR naming another record is stale; none at all is missing")
     func pointerStale() async throws {
-        let bind = try BINDServer()
+        let bind = try await BINDServer()
         let probe = Self.probe(bind)
         let updater = Self.updater(bind, probe)
         let added = try await updater.replaceAddresses(
@@ -185,7 +185,7 @@ struct DNSProbeTests {
 
     @Test("a PTR in a reverse zone the server does not serve is unknown, and the record is still judged")
     func pointerOutsideTheServersZones() async throws {
-        let bind = try BINDServer()
+        let bind = try await BINDServer()
         let probe = Self.probe(bind)
         let spec = DNSDependencySpec(name: "www.lab.test", server: "corp", ptr: true)
         // Moved to an address whose reverse zone BIND does not have: it answers REFUSED for the PTR.
@@ -203,7 +203,7 @@ struct DNSProbeTests {
 
     @Test("a stopped server is an error of the source, not a dependency state")
     func serverDown() async throws {
-        let bind = try BINDServer()
+        let bind = try await BINDServer()
         bind.stop()
         let probe = Self.probe(bind)
         await #expect {

@@ -2,6 +2,7 @@ import Foundation
 import LocusCore
 import LocusEngine
 import LocusStore
+import LocusTestSupport
 import NIOCore
 import NIOPosix
 import Testing
@@ -109,13 +110,13 @@ struct EngineDependencyTests {
 
     @Test("one pass shows each dependency's state and the right alerts in the snapshot document")
     func snapshotDocument() async throws {
-        let bind = try BINDServer()
-        let haproxy = try HAProxyServer()
+        let bind = try await BINDServer()
+        let haproxy = try await HAProxyServer()
         let service = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .bind(host: "127.0.0.1", port: 0).get()
         defer { service.close(promise: nil) }
         let open = try #require(service.localAddress?.port)
-        let closed = try ProbeServers.freePort()
+        let closed = Int(try LoopbackSocket.freePort())
         let directory = try TemporaryDirectory()
         try directory.write(
             Self.workload("web-07", host: 7, address: "192.0.2.10", depends: Self.dns("www.lab.test", ptr: true))
@@ -178,8 +179,8 @@ struct EngineDependencyTests {
 
     @Test("changes behind Locus's back are caught within a poll; stopped servers make the sources down")
     func liveChangesAndServersDown() async throws {
-        let bind = try BINDServer()
-        let haproxy = try HAProxyServer()
+        let bind = try await BINDServer()
+        let haproxy = try await HAProxyServer()
         let directory = try TemporaryDirectory()
         try directory.write(
             Self.workload("web-07", host: 7, address: "192.0.2.10", depends: Self.dns("www.lab.test"))
@@ -251,8 +252,8 @@ struct EngineDependencyTests {
         arguments: [(2, "unreachable", "down"), (1, "unreachable", "down")]
     )
     func stoppedServers(downAfterFailures: Int, dependencyState: String, sourceState: String) async throws {
-        let bind = try BINDServer()
-        let haproxy = try HAProxyServer()
+        let bind = try await BINDServer()
+        let haproxy = try await HAProxyServer()
         bind.stop()
         haproxy.stop()
         let directory = try TemporaryDirectory()

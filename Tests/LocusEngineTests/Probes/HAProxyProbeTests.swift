@@ -30,7 +30,7 @@ struct HAProxyProbeTests {
 
     @Test("show servers state is parsed by header name")
     func serversState() async throws {
-        let haproxy = try HAProxyServer()
+        let haproxy = try await HAProxyServer()
         let client = HAProxyRuntimeClient(address: haproxy.address, timeout: .seconds(5))
         let state = try await client.serversState(backend: "be_web")
         #expect(state.servers.keys.sorted() == ["web01", "web02", "web03"])
@@ -44,7 +44,7 @@ struct HAProxyProbeTests {
 
     @Test("ok, then stale after set server addr behind Locus's back, then ok again")
     func staleAfterSetServerAddress() async throws {
-        let haproxy = try HAProxyServer()
+        let haproxy = try await HAProxyServer()
         let probe = Self.probe(haproxy)
         let member = try Self.member("web01", address: "127.0.3.1")
         let first = try await probe.check([member], checkedAt: Self.checkedAt)
@@ -80,7 +80,7 @@ struct HAProxyProbeTests {
 
     @Test("disable server shows maint, enable server brings it back")
     func maintenance() async throws {
-        let haproxy = try HAProxyServer()
+        let haproxy = try await HAProxyServer()
         let probe = Self.probe(haproxy)
         let member = try Self.member("web02", address: "127.0.3.2")
         let disabled = try await probe.client.disableServer(backend: "be_web", server: "web02")
@@ -97,7 +97,7 @@ struct HAProxyProbeTests {
 
     @Test("one show servers state per backend answers every member; missing servers and backends")
     func missing() async throws {
-        let haproxy = try HAProxyServer()
+        let haproxy = try await HAProxyServer()
         let probe = Self.probe(haproxy)
         let members = [
             try Self.member("web01", address: "127.0.3.1"),
@@ -113,7 +113,7 @@ struct HAProxyProbeTests {
 
     @Test("HAProxy's refusals are typed errors")
     func refusals() async throws {
-        let haproxy = try HAProxyServer()
+        let haproxy = try await HAProxyServer()
         let client = HAProxyRuntimeClient(address: haproxy.address, timeout: .seconds(5))
         await #expect(throws: HAProxyError.noSuchServer(backend: "be_web", server: "nope", address: haproxy.address)) {
             try await client.setServerAddress(backend: "be_web", server: "nope", address: "127.0.3.7", port: 80)
@@ -134,7 +134,7 @@ struct HAProxyProbeTests {
 
     @Test("a stopped HAProxy refuses the connection")
     func stopped() async throws {
-        let haproxy = try HAProxyServer()
+        let haproxy = try await HAProxyServer()
         haproxy.stop()
         let probe = Self.probe(haproxy)
         // A connection caught while the listener is being torn down is reset rather than refused; either way the

@@ -1,6 +1,7 @@
 import Foundation
 import LocusCore
 import LocusEngine
+import LocusTestSupport
 import Testing
 
 @Suite("HAProxy Runtime API over a unix socket", .serialized)
@@ -32,7 +33,7 @@ struct HAProxyUnixSocketTests {
 
     @Test("show servers state over the socket")
     func serversState() async throws {
-        let haproxy = try await UnixSocketHAProxyServer()
+        let haproxy = try await HAProxyServer(listener: .unixSocket)
         let client = HAProxyRuntimeClient(address: haproxy.address, timeout: .seconds(5))
         #expect(client.address.description == "unix:\(haproxy.socketPath)")
         let state = try await client.serversState(backend: "be_web")
@@ -46,7 +47,7 @@ struct HAProxyUnixSocketTests {
 
     @Test("runtime_api = \"unix:PATH\" from locus.toml: ok, stale after set server addr, ok again")
     func probeFromConfig() async throws {
-        let haproxy = try await UnixSocketHAProxyServer()
+        let haproxy = try await HAProxyServer(listener: .unixSocket)
         let config = try Self.loadBalancer(in: haproxy.directory)
         #expect(config.runtimeAPI == haproxy.address)
         let probe = Self.probe(config)
@@ -75,7 +76,7 @@ struct HAProxyUnixSocketTests {
 
     @Test("maintenance and missing members over the socket")
     func maintenanceAndMissing() async throws {
-        let haproxy = try await UnixSocketHAProxyServer()
+        let haproxy = try await HAProxyServer(listener: .unixSocket)
         let probe = Self.probe(LoadBalancerConfig(name: "edge", runtimeAPI: haproxy.address))
         try await probe.client.disableServer(backend: "be_web", server: "web02")
         let members = [
@@ -93,7 +94,7 @@ struct HAProxyUnixSocketTests {
 
     @Test("a stopped HAProxy's socket refuses, and so does a path with no socket")
     func refused() async throws {
-        let haproxy = try await UnixSocketHAProxyServer()
+        let haproxy = try await HAProxyServer(listener: .unixSocket)
         let probe = Self.probe(LoadBalancerConfig(name: "edge", runtimeAPI: haproxy.address))
         let member = try HAProxyProbeTests.member("web01", address: "127.0.3.1")
         #expect(try await probe.check([member], checkedAt: HAProxyProbeTests.checkedAt).map(\.state) == [.ok])

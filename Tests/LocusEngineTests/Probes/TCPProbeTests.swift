@@ -1,6 +1,7 @@
 import Foundation
 import LocusCore
 import LocusEngine
+import LocusTestSupport
 import NIOCore
 import NIOPosix
 import Testing
@@ -34,7 +35,7 @@ struct TCPProbeTests {
 
     @Test("a closed port is refused")
     func closed() async throws {
-        let port = try ProbeServers.freePort()
+        let port = try LoopbackSocket.freePort()
         let target = Endpoint(host: "127.0.0.1", port: UInt16(port))
         let result = await probe.probe(target)
         #expect(result == .refused)
@@ -49,7 +50,7 @@ struct TCPProbeTests {
 
     @Test("a listener whose accept queue is full never completes the handshake: timeout")
     func handshakeNeverCompletes() async throws {
-        let listener = try FullListener()
+        let listener = try LoopbackSocket(listening: true, backlog: 0)
         defer { listener.close() }
         let target = Endpoint(host: "127.0.0.1", port: listener.port)
         let probe = TCPProbe(timeout: .seconds(1))
@@ -69,40 +70,5 @@ struct TCPProbeTests {
         #expect(status.state == .unreachable)
         #expect(status.detail?.hasPrefix("timeout") == true)
         #expect(status.role == "other")
-    }
-}
-
-/// A socket listening with a backlog of 0 that never accepts.
-struct FullListener {
-    let descriptor: Int32
-    let port: UInt16
-
-    init() throws {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw ServerError.noFreePort }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = 0
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
-            }
-        }
-        guard bound == 0, listen(fd, 0) == 0 else {
-            Glibc.close(fd)
-            throw ServerError.noFreePort
-        }
-        var local = sockaddr_in()
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafeMutablePointer(to: &local) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
-        }
-        descriptor = fd
-        port = UInt16(bigEndian: local.sin_port)
-    }
-
-    func close() {
-        Glibc.close(descriptor)
     }
 }
