@@ -160,7 +160,6 @@ public actor Engine {
     public func run() async throws {
         guard state == .idle else { throw EngineError.alreadyStarted }
         state = .running
-        isOneShot = true
         defer { finish() }
         await prepare()
         await withDiscardingTaskGroup { group in

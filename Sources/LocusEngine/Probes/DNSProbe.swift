@@ -31,10 +31,16 @@ public struct DNSProbe: Sendable {
         guard let wanted = DNSAddress(address.description) else {
             return ([invalid(spec, kind: .dns, "\(address) is not an address DNS can hold", checkedAt)], .zero)
         }
-        let a = try await ask(name, .a)
-        let aaaa = try await ask(name, .aaaa)
-        var statuses = [record(spec, wanted: wanted, previous: previousAddress, answers: [a, aaaa], at: checkedAt)]
-        var rtt = max(a.rtt, aaaa.rtt)
+        // The workload's own family decides; the other is asked only to explain a missing record.
+        let wantedType: DNSRecordType = wanted.family == .ipv4 ? .a : .aaaa
+        var answers = [try await ask(name, wantedType)]
+        if !answers[0].message.answers.contains(where: { $0.type == wantedType }),
+            answers[0].message.responseCode == .noError
+        {
+            answers.append(try await ask(name, wantedType == .a ? .aaaa : .a))
+        }
+        var statuses = [record(spec, wanted: wanted, previous: previousAddress, answers: answers, at: checkedAt)]
+        var rtt = answers.map(\.rtt).max() ?? .zero
         statuses[0].rtt = rtt
         if spec.ptr {
             let reverse = DNSName.reverse(of: wanted)
@@ -96,7 +102,8 @@ public struct DNSProbe: Sendable {
         let addresses = records.compactMap(\.data.address)
         status.ttl = records.map(\.ttl).min().map { .seconds(Int64($0)) }
         let sameFamily = addresses.filter { $0.family == wanted.family }
-        let asked = "asked \(client.server) for \(spec.name) A and AAAA"
+        let types = answers.compactMap { $0.message.questions.first?.type.description }
+        let asked = "asked \(client.server) for \(spec.name) " + types.joined(separator: " and ")
         guard !sameFamily.isEmpty else {
             status.state = .missing
             if answers.contains(where: { $0.message.responseCode == .nameError }) {

@@ -246,6 +246,34 @@ struct EngineDependencyTests {
         }
     }
 
+    @Test("a running engine calls a silent server slow at first, and down only after repeated failures")
+    func runningEngineWaitsBeforeCallingASourceDown() async throws {
+        let bind = try await BINDServer()
+        let haproxy = try await HAProxyServer()
+        bind.stop()
+        let directory = try TemporaryDirectory()
+        try directory.write(
+            Self.workload("web-07", host: 7, address: "192.0.2.10", depends: Self.dns("www.lab.test")),
+            to: "inventory.toml"
+        )
+        var config = try Self.config(directory, bind: bind, haproxy: haproxy)
+        config.pollInterval = .seconds(30)
+        var tuning = Self.tuning
+        tuning.downAfterFailures = 3
+        // Retries far enough apart that the first failure's snapshot is the one seen.
+        tuning.failureBackoff = Backoff(initial: .seconds(30), multiplier: 2, maximum: .seconds(30))
+        let store = try SQLiteHistoryStore(path: directory.file("locus.sqlite"))
+        let engine = Engine(config: config, store: store, tuning: tuning)
+        try await running(engine) {
+            let first = try await snapshot(of: engine, "the DNS server's first failure") { snapshot in
+                snapshot.sources["corp"].map { $0.state != .ok } ?? false
+            }
+            #expect(first.sources["corp"]?.state == .slow)
+            #expect(!first.hasAlert(.sourceDown, about: "corp"))
+        }
+        haproxy.stop()
+    }
+
     /// One pass is all a one-shot run has: a server that failed it is down, whatever `downAfterFailures` says.
     @Test(
         "stopped servers: dependencies unreachable and, in a one-shot pass, the sources down",
