@@ -49,6 +49,10 @@ public protocol HistoryStore: Sendable {
     /// Alert transitions newest first, all of them or those of one alert.
     func alertHistory(limit: Int, alertID: AlertID?) async throws(HistoryStoreError) -> [AlertTransition]
 
+    /// The alerts still open: those whose latest transition (by time, then by order of writing) is not
+    /// `cleared`, as that transition left them (first seen, severity, message), by id.
+    func openAlerts() async throws(HistoryStoreError) -> [Alert]
+
     /// Records that an operator acknowledged an alert.
     func acknowledge(alertID: AlertID, by user: String, at time: Date) async throws(HistoryStoreError)
 
