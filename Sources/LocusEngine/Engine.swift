@@ -250,8 +250,8 @@ public actor Engine {
     }
 
     /// Takes over what earlier processes stored: last mappings (so a move while nobody watched is
-    /// still a move), last addresses (so a record left at the old one is named so), the alerts still
-    /// open (so one that holds keeps its age and one that no longer does is cleared), acknowledgements,
+    /// still a move), last addresses (so a record left at the old one is named so), recent moves (so
+    /// flapping is still flapping), the alerts still open (so one that holds keeps its age and one that no longer does is cleared), acknowledgements,
     /// and recent events.
     private func prepare() async {
         guard !prepared else { return }
@@ -259,11 +259,15 @@ public actor Engine {
         do {
             let mappings = try await store.lastMappings()
             let addresses = try await store.lastAddresses()
+            let moves = try await store.moves(
+                since: tuning.correlatorPolicy.flappingWindowStart(at: clock.now())
+            )
             let openAlerts = try await store.openAlerts()
             let acknowledgements = try await store.acknowledgements()
             let events = try await store.recentEvents(limit: tuning.recentEventLimit)
             world.seed(lastKnownMappings: mappings)
             world.seed(lastKnownAddresses: addresses)
+            world.seed(recentMoves: moves)
             world.seed(openAlerts: openAlerts)
             world.acknowledge(acknowledgements)
             world.remember(events)

@@ -46,6 +46,10 @@ public protocol HistoryStore: Sendable {
     /// The moves of one workload (or of all), newest first.
     func moves(of workload: String?, limit: Int) async throws(HistoryStoreError) -> [Event]
 
+    /// The moves of every workload after `time`, oldest first: what a new process needs to tell
+    /// whether a workload is flapping.
+    func moves(since time: Date) async throws(HistoryStoreError) -> [Event]
+
     /// Alert transitions newest first, all of them or those of one alert.
     func alertHistory(limit: Int, alertID: AlertID?) async throws(HistoryStoreError) -> [AlertTransition]
 

@@ -216,6 +216,28 @@ public struct SQLiteHistoryStore: HistoryStore {
         }
     }
 
+    public func moves(since time: Date) async throws(HistoryStoreError) -> [Event] {
+        let records: [EventRecord]
+        do {
+            records = try await pool.read { db in
+                // The event table has an index on time; the move table only on (workload, time).
+                try EventRecord.filter(
+                    EventRecord.Columns.time > time && EventRecord.Columns.kind == EventKind.move.rawValue
+                )
+                .order(EventRecord.Columns.time, EventRecord.Columns.id)
+                .fetchAll(db)
+            }
+        } catch {
+            throw failure("reading recent moves", error)
+        }
+        var events: [Event] = []
+        events.reserveCapacity(records.count)
+        for record in records {
+            events.append(try record.event())
+        }
+        return events
+    }
+
     public func alertHistory(limit: Int, alertID: AlertID?) async throws(HistoryStoreError) -> [AlertTransition] {
         let records: [AlertHistoryRecord]
         do {

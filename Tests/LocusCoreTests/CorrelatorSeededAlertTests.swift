@@ -163,4 +163,41 @@ struct CorrelatorSeededAlertTests {
         #expect(world.alerts[mismatch]?.firstSeen == F.at(1))
         #expect(!world.hasUnjudgedSeededAlerts)
     }
+
+    @Test func movesTakenOverKeepAFlappingWorkloadFlapping() {
+        var world = World(name: "test", sites: F.sites)
+        let moves = (1...4).map { index in
+            Event.move(
+                Move(fromSite: "dc-east", toSite: "dc-west", fromLocators: ["127.0.1.1"], toLocators: ["127.0.2.1"]),
+                of: "web-07",
+                at: F.at(Double(-300 + index * 30))
+            )
+        }
+        world.seed(recentMoves: moves)
+        let west = LastKnownMapping(site: "dc-west", locators: [Locator(address: "127.0.2.1")], checkedAt: F.at(-100))
+        world.seed(lastKnownMappings: ["web-07": west])
+        let flapping = Alert(
+            kind: .flapping,
+            severity: .warning,
+            subject: "web-07",
+            message: "web-07 moved 4 times in 10m (now at dc-west)",
+            firstSeen: F.at(-200)
+        )
+        world.seed(openAlerts: [flapping])
+        _ = correlator.ingest(
+            [.inventoryLoaded(source: "main", workloads: [F.spec("web-07", host: 7, site: "dc-west")])],
+            into: &world,
+            now: F.at(0)
+        )
+        #expect(world.workloads["web-07"]?.recentMoves.count == 4)
+
+        let update = correlator.ingest([F.registered("web-07", ["127.0.2.1"], at: F.at(1))], into: &world, now: F.at(1))
+        #expect(update.correlation.raised.isEmpty)
+        #expect(update.correlation.cleared.isEmpty)
+        #expect(world.alerts[flapping.id]?.firstSeen == F.at(-200))
+
+        // Once the moves leave the window, it is no longer flapping.
+        let calm = correlator.tick(&world, now: F.at(600))
+        #expect(calm.correlation.cleared.map(\.id) == [flapping.id])
+    }
 }

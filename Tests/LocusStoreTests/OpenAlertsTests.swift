@@ -94,4 +94,25 @@ struct OpenAlertsTests {
         #expect(scans.isEmpty, "\(plan)")
         #expect(plan.contains { $0.contains("alert_history_on_alert_at") }, "\(plan)")
     }
+
+    @Test func recentMovesAreTheMoveEventsAfterATimeOldestFirst() async throws {
+        let directory = try TemporaryDirectory()
+        let store = try SQLiteHistoryStore(path: directory.path("locus.sqlite"))
+        func move(_ workload: String, at seconds: TimeInterval) -> Event {
+            Event.move(
+                Move(fromSite: "dc-east", toSite: "dc-west", fromLocators: ["127.0.1.1"], toLocators: ["127.0.2.1"]),
+                of: workload,
+                at: F.at(seconds)
+            )
+        }
+        let other = Event(
+            time: F.at(25),
+            kind: .sourceState,
+            subject: "mr-1",
+            detail: "mapping source mr-1: ok -> down"
+        )
+        try await store.record(events: [move("web-07", at: 10), move("db-01", at: 30), move("web-07", at: 20), other])
+        #expect(try await store.moves(since: F.at(15)) == [move("web-07", at: 20), move("db-01", at: 30)])
+        #expect(try await store.moves(since: F.at(30)).isEmpty)
+    }
 }

@@ -30,6 +30,9 @@ public struct World: Sendable {
     var storedMappings: [String: LastKnownMapping]
     /// Addresses earlier processes saw declared, for workloads the inventory has not declared yet.
     var storedAddresses: [String: KnownAddress] = [:]
+    /// When each workload moved lately, by earlier processes' account, for workloads the inventory has
+    /// not declared yet.
+    var storedMoves: [String: [Date]] = [:]
     /// Alerts taken over from earlier processes that nothing observed here has confirmed or denied
     /// yet; see `Correlator.judgeSeededAlerts(_:now:)`.
     var seededAlerts: Set<AlertID> = []
@@ -110,6 +113,18 @@ public struct World: Sendable {
         for (name, known) in lastKnownAddresses where workloads[name]?.previousAddress == nil {
             guard let address = workloads[name]?.spec.address else { continue }
             workloads[name]?.previousAddress = known.address != address ? known.address : known.previous
+        }
+    }
+
+    /// Takes over the moves earlier processes saw (`move` events, oldest first), so that a workload
+    /// that keeps moving is still flapping for a process that has just started.
+    public mutating func seed(recentMoves moves: [Event]) {
+        storedMoves = [:]
+        for event in moves where event.kind == .move {
+            storedMoves[event.subject, default: []].append(event.time)
+        }
+        for (name, times) in storedMoves where workloads[name]?.recentMoves.isEmpty == true {
+            workloads[name]?.recentMoves = times
         }
     }
 
