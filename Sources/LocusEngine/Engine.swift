@@ -251,8 +251,8 @@ public actor Engine {
 
     /// Takes over what earlier processes stored: last mappings (so a move while nobody watched is
     /// still a move), last addresses (so a record left at the old one is named so), recent moves (so
-    /// flapping is still flapping), the alerts still open (so one that holds keeps its age and one that no longer does is cleared), acknowledgements,
-    /// and recent events.
+    /// flapping is still flapping), the alerts still open (so one that holds keeps its age and one
+    /// that no longer does is cleared), acknowledgements, and recent events.
     private func prepare() async {
         guard !prepared else { return }
         prepared = true

@@ -200,4 +200,27 @@ struct CorrelatorSeededAlertTests {
         let calm = correlator.tick(&world, now: F.at(600))
         #expect(calm.correlation.cleared.map(\.id) == [flapping.id])
     }
+
+    @Test func aSeededDependencyAlertWaitsForItsProbeUnlessTheDependencyIsNoLongerDeclared() {
+        var withRecord = F.spec("web-07", host: 7)
+        withRecord.dependencies = [.dns(DNSDependencySpec(name: "web-07.example.net", server: "ns1"))]
+        let stale = Alert(
+            kind: .dnsStale,
+            severity: .critical,
+            subject: "web-07",
+            message: "web-07: web-07.example.net points to 10.9.0.7, expected 10.1.0.7",
+            firstSeen: F.at(-600)
+        )
+        var world = F.world([withRecord])
+        world.seed(openAlerts: [stale])
+        let declared = correlator.evaluate(&world, workloads: ["web-07"], sources: [], now: F.at(1))
+        #expect(declared.transitions.isEmpty)
+
+        let dropped = correlator.ingest(
+            [.inventoryLoaded(source: "main", workloads: [F.spec("web-07", host: 7)])],
+            into: &world,
+            now: F.at(2)
+        )
+        #expect(dropped.correlation.cleared.map(\.id) == [stale.id])
+    }
 }

@@ -53,8 +53,9 @@ extension World {
         return (workloads, sources)
     }
 
-    /// Whether this process has observed what an alert of `kind` about `subject` depends on, so that
-    /// the absence of its finding means it no longer holds (rather than that nobody looked yet).
+    /// Whether this process has observed what an alert of `kind` about `subject` depends on (or knows
+    /// there is nothing to observe: the workload no longer declares such a dependency), so that the
+    /// absence of its finding means it no longer holds rather than that nobody looked yet.
     func hasEvidence(for kind: AlertKind, about subject: String) -> Bool {
         if AlertKind.sourceKinds.contains(kind) {
             return sources[subject] != nil
@@ -69,15 +70,25 @@ extension World {
         case .inventoryConflict:
             return true
         case .dnsStale, .dnsMissing, .dnsTTLHigh:
-            return workload.dependencies.contains { $0.kind == .dns }
+            return workload.hasChecked(.dns) || !workload.spec.dependencies.contains { $0.kind == "dns" }
         case .ptrStale:
-            return workload.dependencies.contains { $0.kind == .ptr }
+            return workload.hasChecked(.ptr)
+                || !workload.spec.dependencies.contains {
+                    if case .dns(let spec) = $0 { spec.ptr } else { false }
+                }
         case .lbStale, .lbMemberDown:
-            return workload.dependencies.contains { $0.kind == .lb }
+            return workload.hasChecked(.lb) || !workload.spec.dependencies.contains { $0.kind == "lb" }
         case .dependencyUnreachable:
-            return workload.dependencies.contains { $0.kind == .tcp }
+            return workload.hasChecked(.tcp) || !workload.spec.dependencies.contains { $0.kind == "tcp" }
         case .sourceDown, .inventoryInvalid:
             return sources[subject] != nil
         }
+    }
+}
+
+extension Workload {
+    /// Whether a probe has reported on a dependency of this kind.
+    fileprivate func hasChecked(_ kind: DependencyStatus.Kind) -> Bool {
+        dependencies.contains { $0.kind == kind }
     }
 }
