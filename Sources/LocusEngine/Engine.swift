@@ -45,6 +45,9 @@ public actor Engine {
     private var subscribers: [UUID: AsyncStream<Snapshot>.Continuation] = [:]
     private var pending: [Observation] = []
     private var reevaluationRequested = false
+    /// Set for the last step of `runOnce()`: every source has answered, so alerts taken over from the
+    /// store that nothing confirmed are judged on what is known (and cleared if they no longer hold).
+    private var judgeSeededAlerts = false
     private var prepared = false
     private let wake: (stream: AsyncStream<Void>, continuation: AsyncStream<Void>.Continuation)
     var registrationIndexes: [String: RegistrationIndex] = [:]
@@ -206,6 +209,7 @@ public actor Engine {
             group.addTask { await self.probeDependencies() }
         }
         reevaluationRequested = true
+        judgeSeededAlerts = true
         await applyPending()
         if version == 0 { publish() }
         return latest
@@ -245,18 +249,25 @@ public actor Engine {
     }
 
     /// Takes over what earlier processes stored: last mappings (so a move while nobody watched is
-    /// still a move), last addresses (so a record left at the old one is named so), acknowledgements,
-    /// and recent events.
+    /// still a move), last addresses (so a record left at the old one is named so), recent moves (so
+    /// flapping is still flapping), the alerts still open (so one that holds keeps its age and one
+    /// that no longer does is cleared), acknowledgements, and recent events.
     private func prepare() async {
         guard !prepared else { return }
         prepared = true
         do {
             let mappings = try await store.lastMappings()
             let addresses = try await store.lastAddresses()
+            let moves = try await store.moves(
+                since: tuning.correlatorPolicy.flappingWindowStart(at: clock.now())
+            )
+            let openAlerts = try await store.openAlerts()
             let acknowledgements = try await store.acknowledgements()
             let events = try await store.recentEvents(limit: tuning.recentEventLimit)
             world.seed(lastKnownMappings: mappings)
             world.seed(lastKnownAddresses: addresses)
+            world.seed(recentMoves: moves)
+            world.seed(openAlerts: openAlerts)
             world.acknowledge(acknowledgements)
             world.remember(events)
             submit([.source(SourceHealth(name: Self.storeSourceName, kind: .store, state: .ok, checkedAt: clock.now()))]
@@ -278,6 +289,19 @@ public actor Engine {
     }
 
     static let storeSourceName = "store"
+
+    /// Every source this engine reports on; an alert about any other one is left from an older
+    /// configuration.
+    private var configuredSourceNames: Set<String> {
+        var names: Set<String> = [Self.storeSourceName]
+        names.formUnion(config.inventories.map(\.name))
+        names.formUnion(inventorySources.map(\.name))
+        names.formUnion(watches.map(\.name))
+        names.formUnion(registrationPollers.map(\.sourceName))
+        names.formUnion(dnsProbeSources.map(\.name))
+        names.formUnion(loadBalancerProbeSources.map(\.name))
+        return names
+    }
 
     private func storeDown(_ error: HistoryStoreError) -> SourceHealth {
         SourceHealth(
@@ -334,6 +358,19 @@ public actor Engine {
             batch.events += timely.events
             batch.alertTransitions += timely.alertTransitions
             changed = changed || !timely.alertTransitions.isEmpty
+            if world.hasUnjudgedSeededAlerts {
+                let settled =
+                    judgeSeededAlerts
+                    ? correlator.judgeSeededAlerts(&world, now: now)
+                    : correlator.clearSeededAlertsOfRemovedSubjects(
+                        &world,
+                        configuredSources: configuredSourceNames,
+                        now: now
+                    )
+                batch.events += settled.events
+                batch.alertTransitions += settled.alertTransitions
+                changed = changed || !settled.alertTransitions.isEmpty
+            }
         }
         guard changed else { return }
         if !batch.isEmpty {

@@ -46,8 +46,16 @@ public protocol HistoryStore: Sendable {
     /// The moves of one workload (or of all), newest first.
     func moves(of workload: String?, limit: Int) async throws(HistoryStoreError) -> [Event]
 
+    /// The moves of every workload after `time`, oldest first: what a new process needs to tell
+    /// whether a workload is flapping.
+    func moves(since time: Date) async throws(HistoryStoreError) -> [Event]
+
     /// Alert transitions newest first, all of them or those of one alert.
     func alertHistory(limit: Int, alertID: AlertID?) async throws(HistoryStoreError) -> [AlertTransition]
+
+    /// The alerts still open: those whose latest transition (by time, then by order of writing) is not
+    /// `cleared`, as that transition left them (first seen, severity, message), by id.
+    func openAlerts() async throws(HistoryStoreError) -> [Alert]
 
     /// Records that an operator acknowledged an alert.
     func acknowledge(alertID: AlertID, by user: String, at time: Date) async throws(HistoryStoreError)

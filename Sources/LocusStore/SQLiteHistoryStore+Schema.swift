@@ -94,6 +94,13 @@ extension SQLiteHistoryStore {
         }
     }
 
+    /// SQLite's plan for a query, one step a line (`EXPLAIN QUERY PLAN`).
+    func queryPlan(_ sql: String) async throws -> [String] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + sql).map { $0["detail"] as String }
+        }
+    }
+
     /// The journal mode SQLite reports (`wal`).
     func journalMode() async throws -> String {
         try await pool.read { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") ?? "" }

@@ -216,6 +216,28 @@ public struct SQLiteHistoryStore: HistoryStore {
         }
     }
 
+    public func moves(since time: Date) async throws(HistoryStoreError) -> [Event] {
+        let records: [EventRecord]
+        do {
+            records = try await pool.read { db in
+                // The event table has an index on time; the move table only on (workload, time).
+                try EventRecord.filter(
+                    EventRecord.Columns.time > time && EventRecord.Columns.kind == EventKind.move.rawValue
+                )
+                .order(EventRecord.Columns.time, EventRecord.Columns.id)
+                .fetchAll(db)
+            }
+        } catch {
+            throw failure("reading recent moves", error)
+        }
+        var events: [Event] = []
+        events.reserveCapacity(records.count)
+        for record in records {
+            events.append(try record.event())
+        }
+        return events
+    }
+
     public func alertHistory(limit: Int, alertID: AlertID?) async throws(HistoryStoreError) -> [AlertTransition] {
         let records: [AlertHistoryRecord]
         do {
@@ -237,6 +259,37 @@ public struct SQLiteHistoryStore: HistoryStore {
         }
         return transitions
     }
+
+    public func openAlerts() async throws(HistoryStoreError) -> [Alert] {
+        let records: [AlertHistoryRecord]
+        do {
+            records = try await pool.read { db in
+                try AlertHistoryRecord.fetchAll(db, sql: Self.openAlertsQuery)
+            }
+        } catch {
+            throw failure("reading open alerts", error)
+        }
+        var alerts: [Alert] = []
+        alerts.reserveCapacity(records.count)
+        for record in records {
+            alerts.append(try record.transition().alert)
+        }
+        return alerts
+    }
+
+    /// The latest transition of each alert that is not a clear. One index seek per alert id
+    /// (`alert_history_on_alert_at` holds alert_id, at and the rowid) instead of a pass over the whole
+    /// history for each row.
+    static let openAlertsQuery = """
+        SELECT h.* FROM (SELECT DISTINCT alert_id FROM alert_history) AS a
+        JOIN alert_history h ON h.id = (
+            SELECT l.id FROM alert_history l
+            WHERE l.alert_id = a.alert_id
+            ORDER BY l.at DESC, l.id DESC
+            LIMIT 1)
+        WHERE h.change <> 'cleared'
+        ORDER BY h.alert_id
+        """
 
     public func acknowledgements() async throws(HistoryStoreError) -> [Acknowledgement] {
         do {

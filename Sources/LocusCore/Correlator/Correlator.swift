@@ -29,6 +29,18 @@ public struct Correlator: Sendable {
         sources: Set<String>,
         now: Date
     ) -> CorrelationResult {
+        evaluate(&world, workloads: workloads, sources: sources, now: now, judgingSeeded: false)
+    }
+
+    /// - Parameter judgingSeeded: whether alerts taken over from the store are cleared when their
+    ///   finding is gone even though nothing here observed what they are about.
+    func evaluate(
+        _ world: inout World,
+        workloads: Set<String>,
+        sources: Set<String>,
+        now: Date,
+        judgingSeeded: Bool
+    ) -> CorrelationResult {
         var result = CorrelationResult(evaluatedWorkloads: workloads, evaluatedSources: sources)
         // Sorted so that the transitions (and the events and history made of them) come in a stable order.
         for name in workloads.sorted() {
@@ -45,6 +57,7 @@ public struct Correlator: Sendable {
                 kinds: AlertKind.workloadKinds,
                 findings: findings,
                 now: now,
+                judgingSeeded: judgingSeeded,
                 into: &result
             )
         }
@@ -55,6 +68,7 @@ public struct Correlator: Sendable {
                 kinds: AlertKind.sourceKinds,
                 findings: sourceFindings(world, name: name),
                 now: now,
+                judgingSeeded: judgingSeeded,
                 into: &result
             )
         }
@@ -76,6 +90,7 @@ public struct Correlator: Sendable {
         kinds: [AlertKind],
         findings: [Finding],
         now: Date,
+        judgingSeeded: Bool,
         into result: inout CorrelationResult
     ) {
         for kind in kinds {
@@ -84,6 +99,10 @@ public struct Correlator: Sendable {
             let finding = findings.first { $0.kind == kind }
             switch (existing, finding) {
             case (nil, nil):
+                continue
+            case (_?, nil)
+            where !judgingSeeded && world.seededAlerts.contains(id) && !world.hasEvidence(for: kind, about: subject):
+                // Not seen here yet is not the same as gone: an earlier process saw it.
                 continue
             case (nil, let finding?):
                 var alert = Alert(
@@ -100,6 +119,7 @@ public struct Correlator: Sendable {
                 world.alerts[id] = alert
                 record(AlertTransition(change: .raised, alert: alert, at: now), into: &result)
             case (var alert?, let finding?):
+                world.seededAlerts.remove(id)
                 alert.lastSeen = now
                 let changed = alert.severity != finding.severity || alert.message != finding.message
                 alert.severity = finding.severity
@@ -109,6 +129,7 @@ public struct Correlator: Sendable {
                     record(AlertTransition(change: .updated, alert: alert, at: now), into: &result)
                 }
             case (let alert?, nil):
+                world.seededAlerts.remove(id)
                 world.alerts[id] = nil
                 // An acknowledgement covers one occurrence; if the cause comes back, it is news again.
                 world.acknowledgements[id] = nil

@@ -49,7 +49,8 @@ extension World {
                 var workload = Workload(
                     spec: declaration.spec,
                     sources: declaration.sources,
-                    lastKnownMapping: storedMappings[name]
+                    lastKnownMapping: storedMappings[name],
+                    recentMoves: storedMoves[name] ?? []
                 )
                 workload.provenance = declaration.provenance
                 let address = declaration.spec.address

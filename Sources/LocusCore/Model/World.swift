@@ -30,6 +30,12 @@ public struct World: Sendable {
     var storedMappings: [String: LastKnownMapping]
     /// Addresses earlier processes saw declared, for workloads the inventory has not declared yet.
     var storedAddresses: [String: KnownAddress] = [:]
+    /// When each workload moved lately, by earlier processes' account, for workloads the inventory has
+    /// not declared yet.
+    var storedMoves: [String: [Date]] = [:]
+    /// Alerts taken over from earlier processes that nothing observed here has confirmed or denied
+    /// yet; see `Correlator.judgeSeededAlerts(_:now:)`.
+    var seededAlerts: Set<AlertID> = []
     /// Each inventory source's last good read, merged into `workloads`.
     var inventoryReads: [String: InventoryRead]
     var siteOfRLOC: [IPAddress: String]
@@ -109,6 +115,38 @@ public struct World: Sendable {
             workloads[name]?.previousAddress = known.address != address ? known.address : known.previous
         }
     }
+
+    /// Takes over the moves earlier processes saw (`move` events, oldest first), so that a workload
+    /// that keeps moving is still flapping for a process that has just started.
+    public mutating func seed(recentMoves moves: [Event]) {
+        storedMoves = [:]
+        for event in moves where event.kind == .move {
+            storedMoves[event.subject, default: []].append(event.time)
+        }
+        for (name, times) in storedMoves where workloads[name]?.recentMoves.isEmpty == true {
+            workloads[name]?.recentMoves = times
+        }
+    }
+
+    /// Takes over the alerts earlier processes left open, so that one still true keeps its first-seen
+    /// time and is not raised again, and one no longer true is cleared (and the history says so).
+    ///
+    /// They stand until an evaluation has the evidence to judge them: a workload's mapping alerts
+    /// wait for a mapping answer, its dependency alerts for a probe of that kind. An alert this
+    /// process has already raised is kept as it is.
+    public mutating func seed(openAlerts: [Alert]) {
+        for var alert in openAlerts where alerts[alert.id] == nil {
+            if let acknowledgement = acknowledgements[alert.id] {
+                alert.acknowledgedBy = acknowledgement.by
+                alert.acknowledgedAt = acknowledgement.at
+            }
+            alerts[alert.id] = alert
+            seededAlerts.insert(alert.id)
+        }
+    }
+
+    /// Whether some alert taken over from the store still waits to be judged.
+    public var hasUnjudgedSeededAlerts: Bool { !seededAlerts.isEmpty }
 
     /// Takes over events read from the store, newest first, as the start of the recent ones.
     public mutating func seed(recentEvents events: [Event]) {
