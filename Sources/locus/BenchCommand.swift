@@ -1,4 +1,5 @@
 import ArgumentParser
+import Dispatch
 import Foundation
 import LocusCore
 import LocusLab
@@ -53,13 +54,17 @@ struct BenchCommand: AsyncParsableCommand {
         ])
         #endif
         let date = Date()
+        let runner = BenchRunner(
+            selected: try selection(),
+            sizes: quick ? .quick : .full,
+            showsProgress: !json && isatty(STDERR_FILENO) == 1
+        )
         let results: [BenchResult]
         do {
-            results = try await BenchRunner(
-                selected: try selection(),
-                sizes: quick ? .quick : .full,
-                showsProgress: !json && isatty(STDERR_FILENO) == 1
-            ).run()
+            results = try await Self.interruptible { try await runner.run() }
+        } catch is CancellationError {
+            StandardError.write(["locus bench: interrupted"])
+            throw ExitCode(130)
         } catch {
             StandardError.write(["locus bench: \(error)"])
             throw ExitCode(1)
@@ -68,12 +73,46 @@ struct BenchCommand: AsyncParsableCommand {
             build: BenchReport.currentBuild,
             cores: ProcessInfo.processInfo.activeProcessorCount,
             date: date,
+            isQuick: quick,
             results: results
         )
         if json {
             FileHandle.standardOutput.write(try report.jsonData())
         } else {
             print(report.table(), terminator: "")
+        }
+    }
+
+    /// Runs `body` in a task that SIGINT and SIGTERM cancel, so an interrupted run still stops the lab and
+    /// removes its directory.
+    private static func interruptible<T: Sendable>(
+        _ body: @escaping @Sendable () async throws -> T
+    ) async throws -> T {
+        let task = Task { try await body() }
+        let signals = [SIGINT, SIGTERM].map { number in
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            // A second signal does not wait for the benchmarks to notice the first.
+            source.setEventHandler {
+                if task.isCancelled { _exit(130) }
+                task.cancel()
+            }
+            source.resume()
+            return source
+        }
+        defer {
+            for source in signals { source.cancel() }
+        }
+        do {
+            return try await withTaskCancellationHandler {
+                try await task.value
+            } onCancel: {
+                task.cancel()
+            }
+        } catch {
+            // Whatever a cancelled benchmark failed with, the run was interrupted.
+            if task.isCancelled { throw CancellationError() }
+            throw error
         }
     }
 

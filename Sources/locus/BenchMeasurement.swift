@@ -58,6 +58,7 @@ enum BenchTimer {
                     var own: [Duration] = []
                     own.reserveCapacity(operations / workers + 1)
                     for index in stride(from: worker, to: operations, by: workers) {
+                        try Task.checkCancellation()
                         let begin = clock.now
                         try await body(index)
                         own.append(clock.now - begin)
@@ -85,6 +86,7 @@ enum BenchTimer {
         latencies.reserveCapacity(operations)
         let start = clock.now
         for index in 0..<operations {
+            try Task.checkCancellation()
             let begin = clock.now
             try await body(index)
             latencies.append(clock.now - begin)

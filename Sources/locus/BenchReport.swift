@@ -6,6 +6,8 @@ struct BenchReport: Sendable {
     var build: String
     var cores: Int
     var date: Date
+    /// `--quick`: sizes for a smoke run, said in the table's title so they are not taken for a measurement.
+    var isQuick: Bool
     var results: [BenchResult]
 
     /// The kind of build this executable is: numbers from a debug build say little about a release one.
@@ -51,8 +53,11 @@ struct BenchReport: Sendable {
             .trimmingTrailingSpaces()
         }
         let title =
-            "locus bench · \(build) build · \(cores) \(cores == 1 ? "core" : "cores") · "
-            + BenchFormat.timestamp(date)
+            [
+                "locus bench", "\(build) build", isQuick ? "quick sizes" : nil,
+                "\(cores) \(cores == 1 ? "core" : "cores")",
+            ]
+            .compactMap { $0 }.joined(separator: " · ") + " · " + BenchFormat.timestamp(date)
         return ([title, "", line(header)] + rows.map(line)).joined(separator: "\n") + "\n"
     }
 
