@@ -1,10 +1,6 @@
 import ArgumentParser
 import Dispatch
 import Foundation
-import LocusCore
-import LocusLab
-import LocusTUI
-import Logging
 
 /// `locus bench [--only NAME[,NAME]] [--quick] [--json]`: Locus's own benchmarks, in this process and on
 /// loopback, one row each.
@@ -23,7 +19,11 @@ struct BenchCommand: AsyncParsableCommand {
             Prints one row per benchmark: operations, wall time, rate, and latency p50/p99 of single \
             operations. Numbers mean something only from a release build: \
             swift build -c release --product locus, then run that binary. A debug build says so on stderr. \
-            Exits 0 when every selected benchmark ran, 1 when one could not, 2 on bad usage.
+            With --json it prints {"build": "release"|"debug", "benchmarks": [{"name", "operations", \
+            "seconds", "per_second", "p50_ms", "p99_ms"}]} instead, latencies in milliseconds.
+
+            Exits 0 when every selected benchmark ran, 1 when one could not, 2 on bad usage, 130 when \
+            interrupted (the lab is stopped and its directory removed first).
             """
     )
 
@@ -132,172 +132,5 @@ struct BenchCommand: AsyncParsableCommand {
         }
         let chosen = Set(names.compactMap(BenchmarkName.init(rawValue:)))
         return BenchmarkName.allCases.filter(chosen.contains)
-    }
-}
-
-/// The benchmarks, in the order they run.
-enum BenchmarkName: String, CaseIterable, Sendable {
-    case resolver
-    case dns
-    case enginePass = "engine-pass"
-    case snapshotJSON = "snapshot-json"
-    case render
-
-    static var list: String { allCases.map(\.rawValue).joined(separator: ", ") }
-
-    /// Whether it talks to the loopback lab.
-    var needsLab: Bool {
-        switch self {
-        case .resolver, .dns, .enginePass: true
-        case .snapshotJSON, .render: false
-        }
-    }
-}
-
-/// How much each benchmark does: `full` for measurements, `quick` for a smoke run in tests.
-struct BenchSizes: Sendable {
-    var labWorkloads: Int
-    var lookups: Int
-    var queries: Int
-    var inFlight: Int
-    var enginePasses: Int
-    var worldWorkloads: Int
-    var encodings: Int
-    var frames: Int
-    var screen: Size
-
-    static let full = BenchSizes(
-        labWorkloads: 2000,
-        lookups: 20_000,
-        queries: 20_000,
-        inFlight: 64,
-        enginePasses: 5,
-        worldWorkloads: 100_000,
-        encodings: 5,
-        frames: 100,
-        screen: Size(width: 200, height: 60)
-    )
-
-    static let quick = BenchSizes(
-        labWorkloads: 200,
-        lookups: 400,
-        queries: 400,
-        inFlight: 16,
-        enginePasses: 1,
-        worldWorkloads: 5000,
-        encodings: 2,
-        frames: 10,
-        screen: Size(width: 160, height: 48)
-    )
-}
-
-/// Runs the selected benchmarks one after the other, so they do not compete for the cores, starting the
-/// lab and building the large world only when a selected benchmark needs them.
-struct BenchRunner {
-    var selected: [BenchmarkName]
-    var sizes: BenchSizes
-    var showsProgress: Bool
-
-    /// The lab's and the engine's logs would interleave with the table; a failure surfaces as an error.
-    private let logger = Logger(label: "locus.bench") { _ in SwiftLogNoOpLogHandler() }
-
-    func run() async throws -> [BenchResult] {
-        var fixtures = BenchFixtures(sizes: sizes, logger: logger, progress: progress)
-        var results: [BenchResult] = []
-        do {
-            for (position, name) in selected.enumerated() {
-                results.append(try await measure(name, fixtures: &fixtures))
-                // The lab's sockets and tasks are closed before benchmarks that do not need it.
-                if !selected[(position + 1)...].contains(where: \.needsLab) {
-                    await fixtures.stopLab()
-                }
-            }
-        } catch {
-            await fixtures.stopLab()
-            progress(nil)
-            throw error
-        }
-        progress(nil)
-        return results
-    }
-
-    private func measure(_ name: BenchmarkName, fixtures: inout BenchFixtures) async throws -> BenchResult {
-        switch name {
-        case .resolver:
-            let lab = try await fixtures.lab()
-            progress("running \(name.rawValue)")
-            return try await NetworkBenchmarks.resolver(
-                lab: lab,
-                lookups: sizes.lookups,
-                inFlight: sizes.inFlight,
-                logger: logger
-            )
-        case .dns:
-            let lab = try await fixtures.lab()
-            progress("running \(name.rawValue)")
-            return try await NetworkBenchmarks.dns(lab: lab, queries: sizes.queries, inFlight: sizes.inFlight)
-        case .enginePass:
-            let lab = try await fixtures.lab()
-            progress("running \(name.rawValue)")
-            return try await EngineBenchmark.run(over: lab, passes: sizes.enginePasses, logger: logger)
-        case .snapshotJSON:
-            let snapshot = fixtures.snapshot()
-            progress("running \(name.rawValue)")
-            return try await SnapshotBenchmarks.json(snapshot, encodings: sizes.encodings)
-        case .render:
-            let snapshot = fixtures.snapshot()
-            progress("running \(name.rawValue)")
-            return try await SnapshotBenchmarks.render(snapshot, frames: sizes.frames, size: sizes.screen)
-        }
-    }
-
-    /// One transient status line on a terminal's stderr, replaced by the next; nil clears it.
-    private func progress(_ text: String?) {
-        guard showsProgress else { return }
-        FileHandle.standardError.write(Data(("\r\u{1B}[K" + (text.map { $0 + "…" } ?? "")).utf8))
-    }
-}
-
-/// What the benchmarks run against, made on first use: the loopback lab, and the large world in memory.
-struct BenchFixtures {
-    let sizes: BenchSizes
-    let logger: Logger
-    let progress: (String?) -> Void
-    private var startedLab: Lab?
-    private var builtSnapshot: Snapshot?
-
-    init(sizes: BenchSizes, logger: Logger, progress: @escaping (String?) -> Void) {
-        self.sizes = sizes
-        self.logger = logger
-        self.progress = progress
-    }
-
-    mutating func lab() async throws -> Lab {
-        if let startedLab { return startedLab }
-        progress("starting a lab of \(sizes.labWorkloads) workloads on 127.0.0.1")
-        do {
-            let lab = try await Lab.start(
-                LabConfiguration(workloads: sizes.labWorkloads, seed: 1, probePort: 0, name: "bench"),
-                logger: logger
-            )
-            startedLab = lab
-            return lab
-        } catch {
-            throw BenchError.labFailed(reason: "\(error)")
-        }
-    }
-
-    mutating func snapshot() -> Snapshot {
-        if let builtSnapshot { return builtSnapshot }
-        progress("building a world of \(sizes.worldWorkloads) workloads")
-        let snapshot = BenchWorld.snapshot(workloads: sizes.worldWorkloads)
-        builtSnapshot = snapshot
-        return snapshot
-    }
-
-    /// Stops the lab, if one runs, closing its sockets and removing its directory.
-    mutating func stopLab() async {
-        await startedLab?.stop()
-        startedLab = nil
     }
 }
