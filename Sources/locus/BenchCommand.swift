@@ -17,7 +17,8 @@ struct BenchCommand: AsyncParsableCommand {
             (whole dashboard frames of that snapshot into a text backend) need no network.
 
             Prints one row per benchmark: operations, wall time, rate, and latency p50/p99 of single \
-            operations. Numbers mean something only from a release build: \
+            operations. engine-pass, snapshot-json and render stop after about 15 seconds (3 operations at \
+            least), so a slow one still finishes. Numbers mean something only from a release build: \
             swift build -c release --product locus, then run that binary. A debug build says so on stderr. \
             With --json it prints {"build": "release"|"debug", "benchmarks": [{"name", "operations", \
             "seconds", "per_second", "p50_ms", "p99_ms"}]} instead, latencies in milliseconds.

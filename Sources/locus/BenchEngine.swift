@@ -7,9 +7,9 @@ import Logging
 /// `engine-pass`: complete engine passes (`locus snapshot`'s work) over the lab's own `locus.toml`: read the
 /// inventory, resolve every EID, fetch the registration table, probe the dependencies, correlate, store.
 enum EngineBenchmark {
-    /// Runs `passes` passes, each by a new engine over the same store as consecutive `locus snapshot` runs
+    /// Runs up to `passes` passes (fewer when `budget` runs out), each by a new engine over the same store as consecutive `locus snapshot` runs
     /// would, and returns their timings with the last pass's snapshot.
-    static func run(over lab: Lab, passes: Int, logger: Logger) async throws -> BenchResult {
+    static func run(over lab: Lab, passes: Int, budget: Duration?, logger: Logger) async throws -> BenchResult {
         let directories = XDGDirectories(environment: ["HOME": lab.directory.path])
         let config: LocusConfig
         let store: any HistoryStore
@@ -20,7 +20,7 @@ enum EngineBenchmark {
             throw BenchError.engineFailed(reason: "cannot load the lab's \(lab.configFile): \(error)")
         }
         var last: Snapshot?
-        let (elapsed, latencies) = try await BenchTimer.repeatedly(passes) { _ in
+        let (elapsed, latencies) = try await BenchTimer.repeatedly(passes, budget: budget) { _ in
             last = try await Engine(config: config, store: store, logger: logger).runOnce()
         }
         let expected = lab.world.workloads.count
@@ -31,7 +31,7 @@ enum EngineBenchmark {
         }
         return BenchResult(
             name: BenchmarkName.enginePass.rawValue,
-            operations: passes,
+            operations: latencies.count,
             elapsed: elapsed,
             latencies: latencies,
             detail: "\(expected) workloads, \(snapshot.alerts.count) alerts"

@@ -76,9 +76,13 @@ enum BenchTimer {
         return (clock.now - start, latencies)
     }
 
-    /// Runs `body` `operations` times in a row on the caller's task, timing each call.
+    /// Runs `body` up to `operations` times in a row on the caller's task, timing each call; with a `budget`,
+    /// stops early once that much time has passed and at least `minimum` calls were made, so that slow
+    /// operations on a large input give a rate and percentiles without running for minutes.
     static func repeatedly(
         _ operations: Int,
+        budget: Duration? = nil,
+        minimum: Int = 3,
         _ body: (Int) async throws -> Void
     ) async throws -> (elapsed: Duration, latencies: [Duration]) {
         let clock = ContinuousClock()
@@ -87,6 +91,7 @@ enum BenchTimer {
         let start = clock.now
         for index in 0..<operations {
             try Task.checkCancellation()
+            if let budget, index >= minimum, clock.now - start >= budget { break }
             let begin = clock.now
             try await body(index)
             latencies.append(clock.now - begin)

@@ -34,17 +34,20 @@ struct BenchSizes: Sendable {
     var encodings: Int
     var frames: Int
     var screen: Size
+    /// How long engine-pass, snapshot-json and render may take before they stop early (after 3 operations).
+    var budget: Duration?
 
     static let full = BenchSizes(
         labWorkloads: 2000,
         lookups: 20_000,
         queries: 20_000,
         inFlight: 64,
-        enginePasses: 5,
+        enginePasses: 10,
         worldWorkloads: 100_000,
-        encodings: 5,
-        frames: 100,
-        screen: Size(width: 200, height: 60)
+        encodings: 10,
+        frames: 200,
+        screen: Size(width: 200, height: 60),
+        budget: .seconds(15)
     )
 
     static let quick = BenchSizes(
@@ -56,7 +59,8 @@ struct BenchSizes: Sendable {
         worldWorkloads: 5000,
         encodings: 2,
         frames: 10,
-        screen: Size(width: 160, height: 48)
+        screen: Size(width: 160, height: 48),
+        budget: nil
     )
 }
 
@@ -108,15 +112,25 @@ struct BenchRunner {
         case .enginePass:
             let lab = try await fixtures.lab()
             progress("running \(name.rawValue)")
-            return try await EngineBenchmark.run(over: lab, passes: sizes.enginePasses, logger: logger)
+            return try await EngineBenchmark.run(
+                over: lab,
+                passes: sizes.enginePasses,
+                budget: sizes.budget,
+                logger: logger
+            )
         case .snapshotJSON:
             let snapshot = fixtures.snapshot()
             progress("running \(name.rawValue)")
-            return try await SnapshotBenchmarks.json(snapshot, encodings: sizes.encodings)
+            return try await SnapshotBenchmarks.json(snapshot, encodings: sizes.encodings, budget: sizes.budget)
         case .render:
             let snapshot = fixtures.snapshot()
             progress("running \(name.rawValue)")
-            return try await SnapshotBenchmarks.render(snapshot, frames: sizes.frames, size: sizes.screen)
+            return try await SnapshotBenchmarks.render(
+                snapshot,
+                frames: sizes.frames,
+                size: sizes.screen,
+                budget: sizes.budget
+            )
         }
     }
 

@@ -73,14 +73,14 @@ enum BenchWorld {
 /// The benchmarks over a snapshot in memory: its JSON document and the dashboard's frames.
 enum SnapshotBenchmarks {
     /// `locus snapshot --json`'s encoding: the document built from the snapshot, then its bytes.
-    static func json(_ snapshot: Snapshot, encodings: Int) async throws -> BenchResult {
+    static func json(_ snapshot: Snapshot, encodings: Int, budget: Duration?) async throws -> BenchResult {
         var bytes = 0
-        let (elapsed, latencies) = try await BenchTimer.repeatedly(encodings) { _ in
+        let (elapsed, latencies) = try await BenchTimer.repeatedly(encodings, budget: budget) { _ in
             bytes = try SnapshotDocument(snapshot).jsonData().count
         }
         return BenchResult(
             name: BenchmarkName.snapshotJSON.rawValue,
-            operations: encodings,
+            operations: latencies.count,
             elapsed: elapsed,
             latencies: latencies,
             detail: "\(snapshot.workloads.count) workloads, " + String(format: "%.1f MB", Double(bytes) / 1e6)
@@ -90,7 +90,7 @@ enum SnapshotBenchmarks {
     /// Whole dashboard frames of the Workloads view, as the event loop draws one per change: the shell's
     /// render from the snapshot, presented to the text backend. The selection moves every frame, so
     /// the detail pane changes as it does when an operator scrolls.
-    static func render(_ snapshot: Snapshot, frames: Int, size: Size) async throws -> BenchResult {
+    static func render(_ snapshot: Snapshot, frames: Int, size: Size, budget: Duration?) async throws -> BenchResult {
         let names = snapshot.workloads.keys.sorted()
         var backend = TextBackend(size: size)
         let context = ShellContext(
@@ -106,7 +106,7 @@ enum SnapshotBenchmarks {
             timeZone: TimeZone(identifier: "UTC") ?? .current
         )
         var state = UIState()
-        let (elapsed, latencies) = try await BenchTimer.repeatedly(frames) { index in
+        let (elapsed, latencies) = try await BenchTimer.repeatedly(frames, budget: budget) { index in
             if !names.isEmpty {
                 state.live.positions[.workloads] = ListPosition(selectedKey: names[index * 37 % names.count])
             }
