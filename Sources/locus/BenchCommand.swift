@@ -13,7 +13,7 @@ struct BenchCommand: AsyncParsableCommand {
             127.0.0.1 ports (a map-server, one simulated xTR per site, the lab's DNS), nothing else: \
             resolver (Map-Request lookups through the resolver client, many in flight), dns (A queries \
             to the lab's DNS), engine-pass (complete `locus snapshot` passes over the lab's own \
-            locus.toml). snapshot-json (the JSON document of a 100000-workload snapshot) and render \
+            locus.toml; the lab answers in the same process, so its work counts too). snapshot-json (the JSON document of a 100000-workload snapshot) and render \
             (whole dashboard frames of that snapshot into a text backend) need no network.
 
             Prints one row per benchmark: operations, wall time, rate, and latency p50/p99 of single \
