@@ -62,22 +62,47 @@ extension Engine {
         let started = ContinuousClock.now
         var results: [String: [String: DependencyStatus]] = [:]
         var failure: DNSProbeError?
-        for item in work {
-            do {
-                let (statuses, _) = try await source.probe.check(
-                    item.spec,
-                    address: item.address,
-                    previousAddress: item.previous,
-                    checkedAt: checkedAt
-                )
-                results[item.workload, default: [:]][DependencyKey.dns(item.spec)] = statuses.first
-                if item.spec.ptr, statuses.count > 1 {
-                    results[item.workload, default: [:]][DependencyKey.ptr(item.spec)] = statuses[1]
+        let probe = source.probe
+        let width = max(1, tuning.maxConcurrentProbes)
+        await withTaskGroup(of: (index: Int, outcome: Result<[DependencyStatus], DNSProbeError>).self) { group in
+            func check(_ index: Int) -> @Sendable () async -> (Int, Result<[DependencyStatus], DNSProbeError>) {
+                let item = work[index]
+                return {
+                    do throws(DNSProbeError) {
+                        let (statuses, _) = try await probe.check(
+                            item.spec,
+                            address: item.address,
+                            previousAddress: item.previous,
+                            checkedAt: checkedAt
+                        )
+                        return (index, .success(statuses))
+                    } catch {
+                        return (index, .failure(error))
+                    }
                 }
-            } catch {
-                // One unanswered query says the server is unreachable; do not wait out a timeout per record.
-                failure = error
-                break
+            }
+            var next = 0
+            while next < min(width, work.count) {
+                group.addTask(operation: check(next))
+                next += 1
+            }
+            while let (index, outcome) = await group.next() {
+                switch outcome {
+                case .success(let statuses):
+                    let item = work[index]
+                    results[item.workload, default: [:]][DependencyKey.dns(item.spec)] = statuses.first
+                    if item.spec.ptr, statuses.count > 1 {
+                        results[item.workload, default: [:]][DependencyKey.ptr(item.spec)] = statuses[1]
+                    }
+                case .failure(let error):
+                    // One unanswered query says the server is unreachable; do not wait out a timeout per record.
+                    if failure == nil { failure = error }
+                    group.cancelAll()
+                }
+                if failure == nil, next < work.count {
+                    group.addTask(operation: check(next))
+                    next += 1
+                }
             }
         }
         if work.isEmpty {
@@ -97,14 +122,15 @@ extension Engine {
             return 0
         }
         let failures = source.failures.increment()
-        let down = failures >= tuning.downAfterFailures
+        let down = isDown(afterFailures: failures)
         logger.warning("DNS server unavailable", metadata: ["source": "\(source.name)", "error": "\(failure)"])
         results = [:]
         for item in work {
             let dns = unanswered(.dns, target: item.spec.name, source: source.name, down: down, failure, checkedAt)
             results[item.workload, default: [:]][DependencyKey.dns(item.spec)] = dns
             if item.spec.ptr {
-                let ptr = unanswered(.ptr, target: item.spec.name, source: source.name, down: down, failure, checkedAt)
+                let target = DNSProbe.pointerName(of: item.address)
+                let ptr = unanswered(.ptr, target: target, source: source.name, down: down, failure, checkedAt)
                 results[item.workload, default: [:]][DependencyKey.ptr(item.spec)] = ptr
             }
         }
@@ -169,7 +195,7 @@ extension Engine {
             return 0
         } catch {
             let failures = source.failures.increment()
-            let down = failures >= tuning.downAfterFailures
+            let down = isDown(afterFailures: failures)
             logger.warning("load balancer unavailable", metadata: ["source": "\(source.name)", "error": "\(error)"])
             for item in work {
                 let target = "\(item.member.spec.backend)/\(item.member.spec.server)"
@@ -229,8 +255,8 @@ extension Engine {
         report(nil, results)
     }
 
-    /// A dependency whose source did not answer: `unreachable` at first, `unknown` once the source is
-    /// down — never the last known good state.
+    /// A dependency whose source did not answer: `unreachable`, never the last known good state; the
+    /// source's own health says whether it is down yet.
     private func unanswered(
         _ kind: DependencyStatus.Kind,
         target: String,
@@ -243,7 +269,7 @@ extension Engine {
             kind: kind,
             target: target,
             role: DependencyRole.other.rawValue,
-            state: down ? .unknown : .unreachable,
+            state: .unreachable,
             detail: down ? "\(source) is down: \(error)" : "\(source) did not answer: \(error)",
             checkedAt: checkedAt
         )
@@ -285,7 +311,8 @@ extension Engine {
             case .dns(let spec):
                 add(DependencyKey.dns(spec), .dns, spec.name, DependencyRole.other.rawValue)
                 if spec.ptr {
-                    add(DependencyKey.ptr(spec), .ptr, spec.name, DependencyRole.other.rawValue)
+                    let target = DNSProbe.pointerName(of: workload.spec.address)
+                    add(DependencyKey.ptr(spec), .ptr, target, DependencyRole.other.rawValue)
                 }
             case .loadBalancer(let spec):
                 add(DependencyKey.lb(spec), .lb, "\(spec.backend)/\(spec.server)", DependencyRole.other.rawValue)

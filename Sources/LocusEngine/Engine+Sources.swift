@@ -122,7 +122,7 @@ extension Engine {
             return 0
         case .failure(let error):
             let failures = poller.failures.increment()
-            let down = failures >= tuning.downAfterFailures
+            let down = isDown(afterFailures: failures)
             logger.warning(
                 "registration table unavailable",
                 metadata: ["source": "\(poller.sourceName)", "error": "\(error)"]

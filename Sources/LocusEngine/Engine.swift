@@ -36,6 +36,8 @@ public actor Engine {
     var dependencyResults: [String: [String: DependencyStatus]] = [:]
 
     var state = State.idle
+    /// `runOnce()`: one pass is all the evidence there will be, so a source that failed it is down.
+    var isOneShot = false
     var world: World
     private var version: UInt64 = 0
     private(set) var statistics = EngineStatistics()
@@ -158,6 +160,7 @@ public actor Engine {
     public func run() async throws {
         guard state == .idle else { throw EngineError.alreadyStarted }
         state = .running
+        isOneShot = true
         defer { finish() }
         await prepare()
         await withDiscardingTaskGroup { group in
@@ -187,6 +190,7 @@ public actor Engine {
     public func runOnce() async throws -> Snapshot {
         guard state == .idle else { throw EngineError.alreadyStarted }
         state = .running
+        isOneShot = true
         defer { finish() }
         await prepare()
         for source in inventorySources {
@@ -206,6 +210,11 @@ public actor Engine {
         await applyPending()
         if version == 0 { publish() }
         return latest
+    }
+
+    /// Whether a source that failed `failures` times in a row counts as down (rather than slow).
+    func isDown(afterFailures failures: Int) -> Bool {
+        isOneShot || failures >= tuning.downAfterFailures
     }
 
     // MARK: - Observations
@@ -237,15 +246,18 @@ public actor Engine {
     }
 
     /// Takes over what earlier processes stored: last mappings (so a move while nobody watched is
-    /// still a move), acknowledgements, and recent events.
+    /// still a move), last addresses (so a record left at the old one is named so), acknowledgements,
+    /// and recent events.
     private func prepare() async {
         guard !prepared else { return }
         prepared = true
         do {
             let mappings = try await store.lastMappings()
+            let addresses = try await store.lastAddresses()
             let acknowledgements = try await store.acknowledgements()
             let events = try await store.recentEvents(limit: tuning.recentEventLimit)
             world.seed(lastKnownMappings: mappings)
+            world.seed(lastKnownAddresses: addresses)
             world.acknowledge(acknowledgements)
             world.remember(events)
             submit([.source(SourceHealth(name: Self.storeSourceName, kind: .store, state: .ok, checkedAt: clock.now()))]

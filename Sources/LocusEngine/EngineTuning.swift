@@ -14,6 +14,8 @@ public struct EngineTuning: Sendable {
     public var failureBackoff: Backoff
     /// Lookups in flight at once per mapping source.
     public var maxConcurrentLookups: Int
+    /// Dependency checks in flight at once per DNS server.
+    public var maxConcurrentProbes: Int
     /// Intervals are spread by up to this fraction so that sources do not fire in lockstep.
     public var jitter: Double
     /// Observations arriving within this window are applied together and published as one snapshot.
@@ -36,6 +38,7 @@ public struct EngineTuning: Sendable {
         slowThreshold: Duration = .milliseconds(500),
         failureBackoff: Backoff = Backoff(initial: .seconds(1), multiplier: 2, maximum: .seconds(30)),
         maxConcurrentLookups: Int = 64,
+        maxConcurrentProbes: Int = 16,
         jitter: Double = 0.1,
         coalescingWindow: Duration = .milliseconds(50),
         httpTimeout: Duration = .seconds(2),
@@ -50,6 +53,7 @@ public struct EngineTuning: Sendable {
         self.slowThreshold = slowThreshold
         self.failureBackoff = failureBackoff
         self.maxConcurrentLookups = max(1, maxConcurrentLookups)
+        self.maxConcurrentProbes = max(1, maxConcurrentProbes)
         self.jitter = jitter
         self.coalescingWindow = coalescingWindow
         self.httpTimeout = httpTimeout

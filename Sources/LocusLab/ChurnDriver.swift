@@ -112,6 +112,10 @@ public actor ChurnDriver {
         case .stall(let site):
             stalledUntil[site] = ContinuousClock.now + stallDuration
             await xtrs[site]?.stall(for: stallDuration)
+        case .outage(let site, let role):
+            guard let services = infrastructure?.services else { return }
+            logger.info("service outage", metadata: ["site": "\(site)", "role": "\(role.rawValue)"])
+            await services.interrupt(site: site, role: role, for: stallDuration)
         }
     }
 

@@ -37,6 +37,8 @@ public enum ChurnAction: Sendable, Hashable {
     case flap([LabMove])
     /// A site's xTR stops registering for a while, so its registrations expire.
     case stall(site: String)
+    /// A site's service stops accepting connections for a while.
+    case outage(site: String, role: LabServiceRole)
 }
 
 /// Decides, from a seed, what the churn does next and keeps where every workload is; pure, so the same seed
@@ -59,6 +61,8 @@ public struct ChurnPlanner: Sendable {
     static let flapChance = 1
     /// Chances out of 20 of a re-IP move, for workloads with dependencies; half of them leave one behind.
     static let readdressChance = 4
+    /// Chances out of 20 of a site service outage, when the lab runs services.
+    static let outageChance = 1
     /// Four moves end where the workload started and exceed the correlator's default of three in a window.
     public static let flapMoves = 4
 
@@ -125,6 +129,10 @@ public struct ChurnPlanner: Sendable {
                 readdressing: true,
                 leaving: drift < drifts.count ? drifts[drift] : nil
             ).map(ChurnAction.move)
+        case let roll
+        where roll < Self.stallChance + Self.unknownMoveChance + Self.flapChance + Self.readdressChance
+            + Self.outageChance && dependencies != nil:
+            return .outage(site: from, role: LabServiceRole.allCases.randomElement(using: &random) ?? .auth)
         default:
             return move(workload, to: to, updatesInventory: true).map(ChurnAction.move)
         }

@@ -34,6 +34,8 @@ public actor Lab {
     public nonisolated let services: LabServices
     /// Who depends on what.
     public nonisolated let dependencyPlan: LabDependencyPlan
+    /// The lab's HAProxy, when `haproxy` is installed and the configuration asks for it.
+    public nonisolated let loadBalancer: LabLoadBalancer?
     private let infrastructure: LabInfrastructure
     private let serverTask: Task<Void, Never>
     private var churnTask: Task<Void, Never>?
@@ -63,6 +65,7 @@ public actor Lab {
         self.dns = infrastructure.dns
         self.services = infrastructure.services
         self.dependencyPlan = infrastructure.plan
+        self.loadBalancer = infrastructure.loadBalancer
     }
 
     /// Starts everything and returns once every site's first registration is confirmed by a Map-Notify and
@@ -121,7 +124,12 @@ public actor Lab {
         var infrastructure: LabInfrastructure?
         do {
             let addresses = try await server.boundAddresses()
-            let started = try await startInfrastructure(world: world, directory: directory)
+            let started = try await startInfrastructure(
+                world: world,
+                configuration: configuration,
+                directory: directory,
+                logger: logger
+            )
             infrastructure = started
             try writeFiles(
                 world: world,
@@ -179,15 +187,39 @@ public actor Lab {
         }
     }
 
-    private static func startInfrastructure(world: LabWorld, directory: LabDirectory) async throws -> LabInfrastructure
-    {
-        let plan = LabDependencyPlan(world: world, hasLoadBalancer: false)
-        let dns = try await LabDNS.start(world: world, plan: plan, directory: directory)
+    /// Starts the DNS responder, the site services and, when installed and asked for, HAProxy.
+    private static func startInfrastructure(
+        world: LabWorld,
+        configuration: LabConfiguration,
+        directory: LabDirectory,
+        logger: Logger
+    ) async throws -> LabInfrastructure {
+        let pooled = LabDependencyPlan(world: world, hasLoadBalancer: true)
+        let members = pooled.dependents.compactMap { name -> LabLoadBalancer.Member? in
+            guard let pool = pooled.pool(of: name), let workload = world.workload(named: name) else { return nil }
+            return LabLoadBalancer.Member(
+                backend: pool.backend,
+                server: name,
+                address: workload.address,
+                port: UInt16(pool.port)
+            )
+        }
+        let loadBalancer =
+            configuration.loadBalancer && !members.isEmpty
+            ? try await LabLoadBalancer.start(members: members, directory: directory, logger: logger) : nil
+        let plan = LabDependencyPlan(world: world, hasLoadBalancer: loadBalancer != nil)
+        let dns: LabDNS
         let services: LabServices
         do {
-            services = try await LabServices.start(sites: world.sites)
+            dns = try await LabDNS.start(world: world, plan: plan, directory: directory)
+            do {
+                services = try await LabServices.start(sites: world.sites)
+            } catch {
+                await dns.stop()
+                throw error
+            }
         } catch {
-            await dns.stop()
+            await loadBalancer?.stop()
             throw error
         }
         let endpoints = await services.endpoints
@@ -195,7 +227,7 @@ public actor Lab {
             plan: plan,
             dns: dns,
             services: services,
-            pools: nil,
+            loadBalancer: loadBalancer,
             dependencies: Dictionary(
                 plan.dependents.map { ($0, plan.dependencies(of: $0, endpoints: endpoints)) },
                 uniquingKeysWith: { first, _ in first }
@@ -272,7 +304,7 @@ public actor Lab {
                 inventoryFile: inventoryFileName,
                 storeFile: storeFileName,
                 dnsServer: infrastructure.dns.server,
-                loadBalancerAPI: nil
+                loadBalancerAPI: infrastructure.loadBalancer?.runtimeAPI
             ).render(),
             to: configFileName
         )

@@ -19,6 +19,8 @@ public struct LabConfiguration: Sendable {
     public var probePort: Int
     /// Shown in the dashboard's header (`name` in locus.toml).
     public var name: String
+    /// Whether to run HAProxy for the web and api pools when it is installed.
+    public var loadBalancer: Bool
 
     public init(
         workloads: Int = 300,
@@ -31,7 +33,8 @@ public struct LabConfiguration: Sendable {
         stallDuration: Duration = .seconds(240),
         flapInterval: Duration = .seconds(5),
         probePort: Int = 4342,
-        name: String = "lab"
+        name: String = "lab",
+        loadBalancer: Bool = true
     ) {
         self.workloads = workloads
         self.sites = sites
@@ -44,5 +47,6 @@ public struct LabConfiguration: Sendable {
         self.flapInterval = flapInterval
         self.probePort = probePort
         self.name = name
+        self.loadBalancer = loadBalancer
     }
 }

@@ -8,8 +8,8 @@ struct LabInfrastructure: Sendable {
     let plan: LabDependencyPlan
     let dns: LabDNS
     let services: LabServices
-    /// The Runtime API of the lab's HAProxy; nil when none runs.
-    let pools: HAProxyRuntimeClient?
+    /// The lab's HAProxy; nil when none runs.
+    let loadBalancer: LabLoadBalancer?
     /// `[[workload.depends]]` entries by workload name; they do not change with moves.
     let dependencies: [String: [LabDependency]]
 
@@ -25,9 +25,9 @@ struct LabInfrastructure: Sendable {
         if move.leavesBehind != .ptr {
             _ = try await dns.movePointer(of: move.workload, from: previous, to: address)
         }
-        if move.leavesBehind != .pool, let pools, let pool = plan.pool(of: move.workload) {
+        if move.leavesBehind != .pool, let loadBalancer, let pool = plan.pool(of: move.workload) {
             do {
-                try await pools.setServerAddress(
+                try await loadBalancer.client.setServerAddress(
                     backend: pool.backend,
                     server: move.workload,
                     address: address.description,
@@ -44,9 +44,10 @@ struct LabInfrastructure: Sendable {
         }
     }
 
-    /// Stops the DNS responder and the site services.
+    /// Stops the DNS responder, the site services and HAProxy.
     func stop() async {
         await dns.stop()
         await services.stop()
+        await loadBalancer?.stop()
     }
 }

@@ -16,6 +16,8 @@ public actor LabServices {
     private let group: any EventLoopGroup
     private var listeners: [Key: any Channel] = [:]
     private var addresses: [Key: SocketAddress] = [:]
+    private var outages: [Key: Task<Void, Never>] = [:]
+    private var isStopped = false
 
     private init(group: any EventLoopGroup) {
         self.group = group
@@ -63,15 +65,30 @@ public actor LabServices {
         try? await channel.close()
     }
 
+    /// Closes one service's listener for `duration`, then opens it again.
+    public func interrupt(site: String, role: LabServiceRole, for duration: Duration) async {
+        await interrupt(site: site, role: role)
+        let key = Key(site: site, role: role)
+        outages[key]?.cancel()
+        outages[key] = Task {
+            try? await Task.sleep(for: duration)
+            guard !Task.isCancelled else { return }
+            try? await self.resume(site: site, role: role)
+        }
+    }
+
     /// Opens the listener again on the port it had.
     public func resume(site: String, role: LabServiceRole) async throws {
         let key = Key(site: site, role: role)
-        guard listeners[key] == nil, let address = addresses[key] else { return }
+        guard !isStopped, listeners[key] == nil, let address = addresses[key] else { return }
         try await open(key, host: address.ipAddress ?? "127.0.0.1", port: address.port ?? 0)
     }
 
     /// Closes every listener.
     public func stop() async {
+        isStopped = true
+        for outage in outages.values { outage.cancel() }
+        outages.removeAll()
         let open = listeners.values
         listeners.removeAll()
         for channel in open {

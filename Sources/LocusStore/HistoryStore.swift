@@ -6,6 +6,8 @@ import LocusCore
 public struct HistoryBatch: Sendable, Hashable {
     /// The last registered mapping of each workload that got one in this pass.
     public var mappings: [String: LastKnownMapping]
+    /// The declared address (and the one before) of each workload new to the store or re-addressed.
+    public var addresses: [String: KnownAddress]
     /// New events; `move` events also go to the move history.
     public var events: [Event]
     public var alertTransitions: [AlertTransition]
@@ -13,14 +15,16 @@ public struct HistoryBatch: Sendable, Hashable {
     public init(
         mappings: [String: LastKnownMapping] = [:],
         events: [Event] = [],
-        alertTransitions: [AlertTransition] = []
+        alertTransitions: [AlertTransition] = [],
+        addresses: [String: KnownAddress] = [:]
     ) {
         self.mappings = mappings
+        self.addresses = addresses
         self.events = events
         self.alertTransitions = alertTransitions
     }
 
-    public var isEmpty: Bool { mappings.isEmpty && events.isEmpty && alertTransitions.isEmpty }
+    public var isEmpty: Bool { mappings.isEmpty && events.isEmpty && alertTransitions.isEmpty && addresses.isEmpty }
 }
 
 /// The memory shared by every Locus process: what was observed, what happened, what operators decided.
@@ -32,6 +36,9 @@ public protocol HistoryStore: Sendable {
 
     /// The last registered mapping of every workload any process observed, by workload name.
     func lastMappings() async throws(HistoryStoreError) -> [String: LastKnownMapping]
+
+    /// The last declared address of every workload any process saw, with the one before it, by workload name.
+    func lastAddresses() async throws(HistoryStoreError) -> [String: KnownAddress]
 
     /// Events newest first, all of them or those about one subject.
     func recentEvents(limit: Int, subject: String?) async throws(HistoryStoreError) -> [Event]
@@ -74,7 +81,8 @@ extension HistoryBatch {
         self.init(
             mappings: update.changedMappings,
             events: update.events,
-            alertTransitions: update.alertTransitions
+            alertTransitions: update.alertTransitions,
+            addresses: update.changedAddresses
         )
     }
 }

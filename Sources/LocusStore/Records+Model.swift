@@ -16,6 +16,18 @@ extension MappingRecord {
     }
 }
 
+extension AddressRecord {
+    init(workload: String, known: KnownAddress) {
+        self.init(workload: workload, address: known.address.description, previous: known.previous?.description)
+    }
+
+    /// Nil when the stored text is not an address: such a row is skipped, not fatal.
+    var knownAddress: KnownAddress? {
+        guard let current = IPAddress(address) else { return nil }
+        return KnownAddress(address: current, previous: previous.flatMap { IPAddress($0) })
+    }
+}
+
 extension EventRecord {
     init(_ event: Event) {
         self.init(

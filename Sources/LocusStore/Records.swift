@@ -24,6 +24,15 @@ struct MappingRecord: Codable, FetchableRecord, PersistableRecord {
     }
 }
 
+/// The last declared address of one workload and the one before it (table `address`).
+struct AddressRecord: Codable, FetchableRecord, PersistableRecord {
+    static let databaseTableName = "address"
+
+    var workload: String
+    var address: String
+    var previous: String?
+}
+
 /// One event of any kind (table `event`); the move columns are set for moves only.
 struct EventRecord: Codable, FetchableRecord, MutablePersistableRecord {
     static let databaseTableName = "event"

@@ -67,6 +67,14 @@ extension SQLiteHistoryStore {
             }
         }
 
+        migrator.registerMigration("v2") { db in
+            try db.create(table: AddressRecord.databaseTableName) { t in
+                t.primaryKey("workload", .text)
+                t.column("address", .text).notNull()
+                t.column("previous", .text)
+            }
+        }
+
         // Later migrations are appended here, never edited once released.
 
         return migrator

@@ -110,6 +110,9 @@ public struct SQLiteHistoryStore: HistoryStore {
                 for (workload, mapping) in batch.mappings {
                     try MappingRecord(workload: workload, mapping: mapping).upsert(db)
                 }
+                for (workload, known) in batch.addresses {
+                    try AddressRecord(workload: workload, known: known).upsert(db)
+                }
                 for event in batch.events {
                     var record = EventRecord(event)
                     try record.insert(db)
@@ -144,6 +147,20 @@ public struct SQLiteHistoryStore: HistoryStore {
     }
 
     // MARK: - Reads
+
+    public func lastAddresses() async throws(HistoryStoreError) -> [String: KnownAddress] {
+        do {
+            let records = try await pool.read { db in try AddressRecord.fetchAll(db) }
+            var addresses: [String: KnownAddress] = [:]
+            addresses.reserveCapacity(records.count)
+            for record in records {
+                addresses[record.workload] = record.knownAddress
+            }
+            return addresses
+        } catch {
+            throw failure("reading the last addresses", error)
+        }
+    }
 
     public func lastMappings() async throws(HistoryStoreError) -> [String: LastKnownMapping] {
         do {

@@ -22,7 +22,14 @@ struct LabCommand: AsyncParsableCommand {
             With --churn SECONDS a random workload moves every SECONDS (the destination xTR registers it, \
             the source withdraws it, the inventory is rewritten), and now and then something breaks on \
             purpose: an xTR stops registering for a while, a move the inventory does not learn about, \
-            a workload that flaps between two sites. The same --seed gives the same world.
+            a workload that flaps between two sites, a site service that stops answering for a while. \
+            Some moves re-address a workload: the lab then updates its DNS record and PTR (signed \
+            UPDATEs to its own DNS responder) and its HAProxy pool member, but now and then leaves one \
+            behind. The same --seed gives the same world.
+
+            The lab's workloads depend on a DNS record each, the auth and storage services of their \
+            site and, when haproxy is installed (and not --no-haproxy), a pool member of the web or api \
+            backend of a real HAProxy the lab runs; locus.toml declares the DNS server and the balancer.
             """
     )
 
@@ -49,6 +56,9 @@ struct LabCommand: AsyncParsableCommand {
 
     @Flag(help: "Run the lab alone, without the dashboard.")
     var headless = false
+
+    @Flag(name: .customLong("no-haproxy"), help: "Do not run HAProxy even when it is installed.")
+    var withoutHAProxy = false
 
     @OptionGroup
     var display: DisplayOptions
@@ -97,7 +107,8 @@ struct LabCommand: AsyncParsableCommand {
             sites: sites,
             seed: seed,
             churnInterval: churn > 0 ? .milliseconds(Int64((churn * 1000).rounded())) : nil,
-            directory: dir
+            directory: dir,
+            loadBalancer: !withoutHAProxy
         )
     }
 }

@@ -61,7 +61,8 @@ struct LiveDashboardEndToEndTests {
         // Its detail lists the move among its recent events, read from the store.
         try tmux.press("Enter")
         try tmux.waitFor(text: "moved \(move.name) ")
-        try tmux.press("Enter")
+        // Esc leaves the detail pane (Enter would open a dependency's last check), the next clears the filter.
+        try tmux.press("Escape")
         try tmux.press("Escape")
 
         // Sites: counts by inventory and mapping, and the map-server's registrations.

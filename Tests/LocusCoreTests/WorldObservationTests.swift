@@ -73,6 +73,38 @@ struct WorldObservationTests {
         #expect(change.events.first?.move?.toSite == "dc-west")
     }
 
+    @Test func aReIPWhileNoLocusRanKnowsThePreviousAddressFromTheStore() {
+        var world = World(name: "test", sites: F.sites)
+        let old = IPAddress("10.1.0.7")!
+        world.seed(lastKnownAddresses: ["web-07": KnownAddress(address: old), "db-01": KnownAddress(address: old)])
+        var moved = F.spec("web-07", host: 7)
+        moved.address = IPAddress("172.16.1.5")!
+        let change = world.apply(.inventoryLoaded(source: "main", workloads: [moved, F.spec("web-08", host: 8)]))
+        #expect(world.workloads["web-07"]?.previousAddress == old)
+        #expect(change.readdressed["web-07"]?.from == old)
+        #expect(change.changedAddresses["web-07"] == KnownAddress(address: moved.address, previous: old))
+        // New to the store: written once, with nothing before it.
+        #expect(change.changedAddresses["web-08"] == KnownAddress(address: IPAddress("10.1.0.8")!))
+        #expect(world.workloads["web-08"]?.previousAddress == nil)
+
+        // Read again unchanged: nothing new for the store, and the previous address stays known.
+        let again = world.apply(.inventoryLoaded(source: "main", workloads: [moved, F.spec("web-08", host: 8)]))
+        #expect(again.changedAddresses.isEmpty)
+        #expect(world.workloads["web-07"]?.previousAddress == old)
+    }
+
+    @Test func aStoredAddressEqualToTheDeclaredOneKeepsItsPreviousAddress() {
+        var world = World(name: "test", sites: F.sites)
+        let current = IPAddress("172.16.1.5")!
+        let old = IPAddress("10.1.0.7")!
+        world.seed(lastKnownAddresses: ["web-07": KnownAddress(address: current, previous: old)])
+        var spec = F.spec("web-07", host: 7)
+        spec.address = current
+        let change = world.apply(.inventoryLoaded(source: "main", workloads: [spec]))
+        #expect(world.workloads["web-07"]?.previousAddress == old)
+        #expect(change.readdressed.isEmpty && change.changedAddresses.isEmpty)
+    }
+
     @Test func theMappedSiteIsThatOfThePreferredUsableLocator() {
         var world = F.world([F.spec("web-07", host: 7)])
         let answer = MappingObservation.Answer.registered(

@@ -117,6 +117,8 @@ import Testing
                     #expect(moves.first?.from == moves.last?.to)
                 case .stall:
                     kinds.insert("stall")
+                case .outage:
+                    kinds.insert("outage")
                 case nil:
                     break
                 }

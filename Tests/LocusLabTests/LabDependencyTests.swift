@@ -80,6 +80,9 @@ import Testing
         try await withLab(workloads: 12) { lab in
             let workload = try #require(lab.world.workloads.first)
             let destination = try #require(lab.world.sites.first { $0.name != workload.site })
+            // A pass before the move leaves the address in the store, for the pass after it.
+            let before = try await runOnce(over: lab)
+            #expect(before.workload(workload.name)?.dependencies.first { $0.kind == .dns }?.state == .ok)
             let move = try await lab.churn.move(
                 workload.name,
                 to: destination.name,
@@ -94,7 +97,8 @@ import Testing
             #expect(record.expected == address.description)
             let alert = try #require(snapshot.alert(.dnsStale, about: workload.name))
             #expect(alert.message.contains(LabDependencyPlan.recordName(of: workload.name)))
-            #expect(alert.message.contains("points to \(workload.eid)"))
+            #expect(alert.message.contains("points to \(workload.eid) (its previous address)"))
+            #expect(record.observedIsPreviousAddress)
             #expect(alert.message.contains("expected \(address)"))
             // The pointer did follow.
             #expect(snapshot.workload(workload.name)?.dependencies.first { $0.kind == .ptr }?.state == .ok)
@@ -111,6 +115,35 @@ import Testing
             #expect(dependencies.first { $0.kind == .dns }?.state == .ok)
             #expect(dependencies.first { $0.kind == .ptr }?.state == .missing)
             #expect(snapshot.alert(.ptrStale, about: workload.name) != nil)
+        }
+    }
+
+    @Test func aPoolMemberLeftBehindIsStaleAndAFollowedOneIsOk() async throws {
+        try await withLab(workloads: 40) { lab in
+            let balancer = try #require(lab.loadBalancer, "haproxy is installed by the test script")
+            let pooled = lab.world.workloads.filter { lab.dependencyPlan.pool(of: $0.name) != nil }
+            #expect(pooled.count >= 2)
+            let (left, followed) = (pooled[0], pooled[1])
+            let config = try String(contentsOfFile: lab.configFile, encoding: .utf8)
+            #expect(config.contains("runtime_api = \"\(balancer.runtimeAPI)\""))
+
+            func elsewhere(_ workload: LabWorkload) -> String {
+                lab.world.sites.first { $0.name != workload.site }?.name ?? workload.site
+            }
+            let leftMove = try await lab.churn.move(left.name, to: elsewhere(left), readdressing: true, leaving: .pool)
+            let followedMove = try await lab.churn.move(followed.name, to: elsewhere(followed), readdressing: true)
+            let backend = try #require(lab.dependencyPlan.pool(of: followed.name)).backend
+            let state = try await balancer.client.serversState(backend: backend)
+            #expect(state.servers[followed.name]?.address == followedMove.address?.description)
+
+            let snapshot = try await runOnce(over: lab)
+            let stale = try #require(snapshot.workload(left.name)?.dependencies.first { $0.kind == .lb })
+            #expect(stale.state == .stale)
+            let alert = try #require(snapshot.alert(.lbStale, about: left.name))
+            #expect(alert.message.contains("\(stale.target) sends to \(left.eid)"))
+            #expect(alert.message.contains("\(try #require(leftMove.address))"))
+            #expect(snapshot.workload(followed.name)?.dependencies.first { $0.kind == .lb }?.state == .ok)
+            #expect(snapshot.alert(.lbStale, about: followed.name) == nil)
         }
     }
 
@@ -141,7 +174,7 @@ import Testing
             switch planner.next(stalled: []) {
             case .move(let move): moves.append(move)
             case .flap(let flap): moves += flap
-            case .stall, nil: break
+            case .stall, .outage, nil: break
             }
         }
         let readdressed = moves.filter { $0.address != nil }
@@ -163,13 +196,28 @@ import Testing
         #expect(readdressed.filter { $0.leavesBehind == .pool }.allSatisfy { plan.pool(of: $0.workload) != nil })
     }
 
-    @Test func withoutDependenciesTheChurnKeepsEveryAddress() throws {
+    @Test func withoutDependenciesTheChurnKeepsEveryAddressAndHasNoOutages() throws {
         let world = try WorldGenerator(workloads: 60, sites: 3, seed: 5).generate()
         var planner = ChurnPlanner(world: world, seed: 5)
         for _ in 0..<200 {
-            if case .move(let move) = planner.next(stalled: []) {
-                #expect(move.address == nil)
+            switch planner.next(stalled: []) {
+            case .move(let move): #expect(move.address == nil)
+            case .outage: Issue.record("an outage in a lab without services")
+            default: break
             }
+        }
+    }
+
+    @Test func anOutageEndsByItself() async throws {
+        try await withLab(workloads: 3) { lab in
+            let site = try #require(lab.world.sites.first).name
+            await lab.services.interrupt(site: site, role: .storage, for: .milliseconds(100))
+            #expect(!(await lab.services.isUp(site: site, role: .storage)))
+            let deadline = ContinuousClock.now + .seconds(10)
+            while !(await lab.services.isUp(site: site, role: .storage)), ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(20))
+            }
+            #expect(await lab.services.isUp(site: site, role: .storage))
         }
     }
 }

@@ -84,7 +84,7 @@ import Testing
                 #expect(planner.placements[move.workload]?.mapped == move.to)
                 let inventory = planner.placements[move.workload]?.inventory
                 #expect(inventory == (move.updatesInventory ? move.to : before[move.workload]?.inventory))
-            case .stall:
+            case .stall, .outage:
                 #expect(planner.placements == before)
             }
         }
@@ -98,6 +98,7 @@ import Testing
             case .move(let move): #expect(move.from != "dc-west" && move.to != "dc-west")
             case .flap(let moves): #expect(moves.allSatisfy { $0.from != "dc-west" && $0.to != "dc-west" })
             case .stall(let site): Issue.record("a second stall while \(site) is stalled")
+            case .outage(let site, _): #expect(site != "dc-west")
             case nil: break
             }
         }

@@ -34,7 +34,7 @@ struct SQLiteHistoryStoreTests {
         let directory = try TemporaryDirectory()
         let path = directory.path("state/locus/locus.sqlite")
         let store = try SQLiteHistoryStore(path: path)
-        #expect(try await store.appliedMigrations() == ["v1"])
+        #expect(try await store.appliedMigrations() == ["v1", "v2"])
         let tables = try await store.tableNames()
         for table in ["acknowledgement", "alert_history", "event", "mapping", "move"] {
             #expect(tables.contains(table))
@@ -73,7 +73,7 @@ struct SQLiteHistoryStoreTests {
         }
 
         let reopened = try SQLiteHistoryStore(path: path)
-        #expect(try await reopened.appliedMigrations() == ["v1"])
+        #expect(try await reopened.appliedMigrations() == ["v1", "v2"])
         #expect(try await reopened.lastMappings() == ["web-07": Self.east])
         let events = try await reopened.recentEvents(limit: 10)
         #expect(events.map(\.kind) == [.move, .alertRaised] || events.map(\.kind) == [.alertRaised, .move])
@@ -83,6 +83,20 @@ struct SQLiteHistoryStoreTests {
         #expect(history.map(\.change) == [.raised])
         #expect(history.first?.alert.message == Self.mismatch.message)
         #expect(history.first?.alert.firstSeen == F.at(10))
+    }
+
+    @Test func addressesAreReplacedAndSurviveReopening() async throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.path("locus.sqlite")
+        let first = KnownAddress(address: IPAddress("10.1.0.7")!)
+        let moved = KnownAddress(address: IPAddress("172.16.1.5")!, previous: IPAddress("10.1.0.7")!)
+        do {
+            let store = try SQLiteHistoryStore(path: path)
+            try await store.record(HistoryBatch(addresses: ["web-07": first, "db-01": first]))
+            try await store.record(HistoryBatch(addresses: ["web-07": moved]))
+        }
+        let reopened = try SQLiteHistoryStore(path: path)
+        #expect(try await reopened.lastAddresses() == ["web-07": moved, "db-01": first])
     }
 
     @Test func mappingsAreReplacedNotDuplicated() async throws {

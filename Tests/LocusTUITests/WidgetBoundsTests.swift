@@ -30,6 +30,14 @@ struct WidgetBoundsTests {
             ("notice", Notice("Terminal too small: 50×12, need at least 60×15", shorter: ["too small"])),
             ("split", SplitPane(axis: .vertical, ratio: 0.3)),
             ("text", TextView([StyledLine.marked(.crit, ["lb be_web/web07 stale 漢字"]), "two"])),
+            (
+                "highlighted text",
+                TextView(["one", StyledLine.marked(.ok, ["dns web-01.lab."]), "three"], highlightedLine: 1)
+            ),
+            (
+                "last check",
+                DependencyCheckBox(workload: "web-01", dependency: DependencyFixtures.dns, now: LiveViewFixtures.start)
+            ),
         ]
     }
 

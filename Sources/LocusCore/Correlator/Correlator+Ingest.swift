@@ -9,6 +9,7 @@ public struct WorldUpdate: Sendable, Hashable {
     public var events: [Event] { change.events + correlation.events }
     public var alertTransitions: [AlertTransition] { correlation.transitions }
     public var changedMappings: [String: LastKnownMapping] { change.changedMappings }
+    public var changedAddresses: [String: KnownAddress] { change.changedAddresses }
 }
 
 extension Correlator {

@@ -28,24 +28,28 @@ public struct WorldChange: Sendable, Hashable {
     public var changedMappings: [String: LastKnownMapping]
     /// Workloads whose declared address changed (a re-IP), by name.
     public var readdressed: [String: AddressChange]
+    /// Declared addresses the store does not hold yet (new workloads and re-IPs), for the store.
+    public var changedAddresses: [String: KnownAddress]
 
     public init(
         touchedWorkloads: Set<String> = [],
         touchedSources: Set<String> = [],
         events: [Event] = [],
         changedMappings: [String: LastKnownMapping] = [:],
-        readdressed: [String: AddressChange] = [:]
+        readdressed: [String: AddressChange] = [:],
+        changedAddresses: [String: KnownAddress] = [:]
     ) {
         self.touchedWorkloads = touchedWorkloads
         self.touchedSources = touchedSources
         self.events = events
         self.changedMappings = changedMappings
         self.readdressed = readdressed
+        self.changedAddresses = changedAddresses
     }
 
     public var isEmpty: Bool {
         touchedWorkloads.isEmpty && touchedSources.isEmpty && events.isEmpty && changedMappings.isEmpty
-            && readdressed.isEmpty
+            && readdressed.isEmpty && changedAddresses.isEmpty
     }
 
     public mutating func merge(_ other: WorldChange) {
@@ -55,6 +59,7 @@ public struct WorldChange: Sendable, Hashable {
         changedMappings.merge(other.changedMappings) { _, new in new }
         readdressed.merge(other.readdressed) { old, new in AddressChange(from: old.from, to: new.to, source: new.source)
         }
+        changedAddresses.merge(other.changedAddresses) { _, new in new }
     }
 }
 

@@ -32,6 +32,10 @@ extension World {
                         to: declaration.spec.address,
                         source: source
                     )
+                    change.changedAddresses[name] = KnownAddress(
+                        address: declaration.spec.address,
+                        previous: workload.spec.address
+                    )
                 }
                 // Keep the line numbers and read times current even when nothing else changed.
                 workload.spec = declaration.spec
@@ -48,10 +52,23 @@ extension World {
                     lastKnownMapping: storedMappings[name]
                 )
                 workload.provenance = declaration.provenance
+                let address = declaration.spec.address
+                if let stored = storedAddresses[name] {
+                    if stored.address != address {
+                        workload.previousAddress = stored.address
+                        change.readdressed[name] = AddressChange(from: stored.address, to: address, source: source)
+                        change.changedAddresses[name] = KnownAddress(address: address, previous: stored.address)
+                    } else {
+                        workload.previousAddress = stored.previous
+                    }
+                } else {
+                    change.changedAddresses[name] = KnownAddress(address: address)
+                }
                 workloads[name] = workload
                 change.touchedWorkloads.insert(name)
             }
         }
+        storedAddresses.merge(change.changedAddresses) { _, new in new }
         for name in workloads.keys where merged[name] == nil {
             workloads[name] = nil
             change.touchedWorkloads.insert(name)

@@ -28,6 +28,8 @@ public struct World: Sendable {
     var reevaluationDeadlines: [String: Date]
     /// Mappings of earlier processes for workloads the inventory has not declared yet.
     var storedMappings: [String: LastKnownMapping]
+    /// Addresses earlier processes saw declared, for workloads the inventory has not declared yet.
+    var storedAddresses: [String: KnownAddress] = [:]
     /// Each inventory source's last good read, merged into `workloads`.
     var inventoryReads: [String: InventoryRead]
     var siteOfRLOC: [IPAddress: String]
@@ -95,6 +97,16 @@ public struct World: Sendable {
         storedMappings = lastKnownMappings
         for (name, mapping) in lastKnownMappings where workloads[name]?.lastKnownMapping == nil {
             workloads[name]?.lastKnownMapping = mapping
+        }
+    }
+
+    /// Takes over the addresses earlier processes saw declared, so that a workload re-addressed while no
+    /// Locus ran still knows its previous address (a record left there is "its previous address").
+    public mutating func seed(lastKnownAddresses: [String: KnownAddress]) {
+        storedAddresses = lastKnownAddresses
+        for (name, known) in lastKnownAddresses where workloads[name]?.previousAddress == nil {
+            guard let address = workloads[name]?.spec.address else { continue }
+            workloads[name]?.previousAddress = known.address != address ? known.address : known.previous
         }
     }
 

@@ -54,11 +54,21 @@ public struct DNSProbe: Sendable {
         } catch {
             throw .client(error)
         }
-        let code = response.message.responseCode
-        guard code == .noError || code == .nameError else {
-            throw .answer(server: client.server, question: "\(name) \(type)", code: code)
-        }
         return response
+    }
+
+    /// What a server that answered with something other than NOERROR or NXDOMAIN (REFUSED, SERVFAIL,
+    /// NOTAUTH…) tells about one question: it is up, but cannot say anything about this name.
+    private static func refusal(_ response: DNSResponse, question: String) -> String? {
+        let code = response.message.responseCode
+        guard code != .noError, code != .nameError else { return nil }
+        return
+            "\(response.server) answered \(code) to \(question): is it authoritative for the zone, and is the zone loaded?"
+    }
+
+    /// The reverse name a `ptr = true` dependency checks for `address`: `7.0.1.10.in-addr.arpa.`.
+    public static func pointerName(of address: IPAddress) -> String {
+        DNSAddress(address.description).map { DNSName.reverse(of: $0).description } ?? address.description
     }
 
     private func record(
@@ -77,6 +87,11 @@ public struct DNSProbe: Sendable {
             checkedAt: checkedAt,
             ttlThreshold: config.ttlThreshold
         )
+        if let refusal = answers.lazy.compactMap({ Self.refusal($0, question: "\(spec.name) A/AAAA") }).first {
+            status.state = .unknown
+            status.detail = refusal
+            return status
+        }
         let records = answers.flatMap(\.message.answers).filter { $0.type == .a || $0.type == .aaaa }
         let addresses = records.compactMap(\.data.address)
         status.ttl = records.map(\.ttl).min().map { .seconds(Int64($0)) }
@@ -130,7 +145,10 @@ public struct DNSProbe: Sendable {
             detail: "asked \(client.server) for \(reverse) PTR",
             checkedAt: checkedAt
         )
-        if targets.isEmpty {
+        if let refusal = Self.refusal(answer, question: "\(reverse) PTR") {
+            status.state = .unknown
+            status.detail = refusal
+        } else if targets.isEmpty {
             status.state = .missing
             let code = answer.message.responseCode == .nameError ? "NXDOMAIN" : "NODATA"
             status.detail = "\(code): asked \(client.server) for \(reverse) PTR"
@@ -160,15 +178,11 @@ public struct DNSProbe: Sendable {
 /// Why a DNS server gave no usable answer.
 public enum DNSProbeError: Error, Sendable, Hashable, CustomStringConvertible {
     case client(DNSClientError)
-    /// An answer other than NOERROR or NXDOMAIN (SERVFAIL, REFUSED…): the server cannot tell.
-    case answer(server: DNSServerAddress, question: String, code: DNSResponseCode)
 
     public var description: String {
         switch self {
         case .client(let error):
             error.description
-        case .answer(let server, let question, let code):
-            "\(server) answered \(code) to \(question): is it authoritative for the zone, and is the zone loaded?"
         }
     }
 }

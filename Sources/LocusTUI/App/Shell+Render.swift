@@ -41,9 +41,7 @@ extension Shell {
             drawEmptyWorld(state, context, list: list, detail: detail, frame: &frame)
         }
         drawStatusLine(state, in: layout.status, frame: &frame)
-        let hints =
-            live == nil
-            ? keyHints : Array(keyHints.prefix(1)) + LiveKeys.hints(for: state.activeView) + keyHints.dropFirst()
+        let hints = live.map { LiveKeys.hintBar(state, data: $0, shell: keyHints) } ?? keyHints
         frame.render(KeyHintBar(hints), in: layout.hints)
         if state.isHelpOpen {
             let help = live == nil ? keyMap : KeyMap([LiveKeys.keyMapSection(for: state.activeView)] + keyMap.sections)

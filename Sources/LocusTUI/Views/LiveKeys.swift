@@ -18,7 +18,8 @@ extension DashboardView {
     }
 }
 
-/// The keys of the live views (movement, sort, detail, jump, acknowledge) and their help.
+/// The keys of the live views (movement, sort, detail, dependency cursor, jump, acknowledge)
+/// and their help.
 ///
 /// They apply only on the main screen (no prompt, dialog or help open) and before the shell's
 /// own keys; a key they do not handle falls through to the shell.
@@ -30,15 +31,28 @@ public enum LiveKeys {
     }
 
     static let moving: Set<LiveList> = [.workloads, .alerts, .sites, .events]
+    static let scrolling: Set<LiveList> = [.alerts, .sites, .events]
 
     static let bindings: [Binding] = [
-        Binding(keys: [.up, .character("k")], description: "previous row (detail: scroll up)", lists: moving),
-        Binding(keys: [.down, .character("j")], description: "next row (detail: scroll down)", lists: moving),
-        Binding(keys: [.pageUp, .pageDown], description: "page up / down", lists: moving),
+        Binding(keys: [.up, .character("k")], description: "previous row (detail: scroll up)", lists: scrolling),
+        Binding(keys: [.down, .character("j")], description: "next row (detail: scroll down)", lists: scrolling),
+        Binding(
+            keys: [.up, .character("k"), .down, .character("j")],
+            description: "previous / next row (detail: dependency)",
+            lists: [.workloads]
+        ),
+        Binding(keys: [.pageUp, .pageDown], description: "page up / down (detail: scroll)", lists: moving),
         Binding(keys: [.character("g"), .character("G")], description: "first / last row", lists: moving),
         Binding(keys: [.character("s")], description: "sort: name, site, alerts, last move", lists: [.workloads]),
-        Binding(keys: [.enter], description: "open the detail pane (focus it)", lists: [.workloads, .sites, .events]),
+        Binding(
+            keys: [.enter],
+            description: "focus the detail (on a dependency: its last check)",
+            lists: [.workloads]
+        ),
+        Binding(keys: [.enter], description: "open the detail pane (focus it)", lists: [.sites, .events]),
         Binding(keys: [.enter], description: "show the alert's subject in Workloads", lists: [.alerts]),
+        Binding(keys: [.escape], description: "detail: back to the list (closes a last check)", lists: [.workloads]),
+        Binding(keys: [.escape], description: "detail: back to the list", lists: scrolling),
         Binding(keys: [.character("x")], description: "acknowledge the alert (asks first)", lists: [.alerts]),
     ]
 
@@ -54,7 +68,24 @@ public enum LiveKeys {
         return KeyMapSection(view.title, lines)
     }
 
-    /// The view's hints for the bottom line.
+    /// The bottom line's hints for `state`: the shell's with the view's after the first, or
+    /// only the last-check box's own keys while it is open (it takes every key).
+    public static func hintBar(_ state: UIState, data: LiveData, shell: [KeyHint]) -> [KeyHint] {
+        var view = hints(for: state.activeView)
+        if state.focus == .detail {
+            let mode = dependencyMode(state, data: data)
+            if mode.isCheckOpen {
+                return [KeyHint("↑↓", " previous/next"), KeyHint("⏎", " close"), KeyHint("Esc", " list")]
+            }
+            // Enter means the last check there, or back to the list; `s` gives way on a dependency
+            // so that the shell's hints still fit 80 columns.
+            let back = KeyHint("Esc", " list")
+            view = mode.hasCursor ? [KeyHint("⏎", " last check"), back] : view.filter { $0.key != "⏎" } + [back]
+        }
+        return Array(shell.prefix(1)) + view + shell.dropFirst()
+    }
+
+    /// The view's hints for the bottom line while its list has focus.
     public static func hints(for view: DashboardView) -> [KeyHint] {
         switch view.liveList {
         case .workloads: return [KeyHint("s", " sort"), KeyHint("⏎", " detail")]
@@ -69,6 +100,9 @@ public enum LiveKeys {
         guard state.confirmation == nil, !state.isHelpOpen, state.prompt == nil else { return nil }
         let list = state.activeView.liveList
         guard list != .migrations else { return nil }
+        if let handled = reduceDependencyKey(state, key: key, data: data, visibleRows: visibleRows) {
+            return handled
+        }
         var next = state
         next.message = nil
         func live(_ action: LiveAction) -> UIState {
@@ -81,7 +115,7 @@ public enum LiveKeys {
             case .down, .character("j"): return live(.scrollDetail(1))
             case .pageUp: return live(.scrollDetail(-visibleRows))
             case .pageDown: return live(.scrollDetail(visibleRows))
-            case .enter:
+            case .enter, .escape:
                 next.focus = .list
                 return next
             default: break

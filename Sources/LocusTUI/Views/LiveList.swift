@@ -25,17 +25,20 @@ public struct ListPosition: Hashable, Sendable {
     }
 }
 
-/// The live views' part of the UI state: positions in each list, the Workloads sort and the
-/// detail pane's scroll.
+/// The live views' part of the UI state: positions in each list, the Workloads sort, the
+/// detail pane's scroll and its dependency cursor.
 public struct LiveViewState: Hashable, Sendable {
     public var positions: [LiveList: ListPosition]
     public var workloadSort: WorkloadSort
     public var detailScroll: Int
+    /// Nil: on the selected workload's first dependency, no last check open.
+    public var dependencyCursor: DependencyCursor?
 
     public init(workloadSort: WorkloadSort = .name) {
         self.positions = [:]
         self.workloadSort = workloadSort
         self.detailScroll = 0
+        self.dependencyCursor = nil
     }
 
     public func position(_ list: LiveList) -> ListPosition {
@@ -53,4 +56,10 @@ public enum LiveAction: Hashable, Sendable {
     case scrollDetail(Int)
     /// Select `name` in Workloads (Enter on an alert).
     case selectWorkload(String)
+    /// Move the cursor in the selected workload's dependencies, scrolling the detail to show it.
+    case moveDependency(TableState.Motion)
+    /// Scroll the detail, if needed, so the dependency cursor shows.
+    case revealDependency
+    /// Open or close the last check of the dependency under the cursor.
+    case showCheck(Bool)
 }

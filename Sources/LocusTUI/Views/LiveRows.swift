@@ -70,6 +70,7 @@ extension LiveViewState {
             position.offset = table.offset
             if position.selectedKey != state.position(list).selectedKey {
                 state.detailScroll = 0
+                state.dependencyCursor = nil
             }
             state.positions[list] = position
         case .cycleSort:
@@ -79,6 +80,13 @@ extension LiveViewState {
         case .selectWorkload(let name):
             state.positions[.workloads, default: ListPosition()].selectedKey = name
             state.detailScroll = 0
+            state.dependencyCursor = nil
+        case .moveDependency(let motion):
+            state.moveDependency(motion, data: data, filter: filter, visibleRows: visibleRows)
+        case .revealDependency:
+            state.revealDependency(data: data, filter: filter, visibleRows: visibleRows)
+        case .showCheck(let isOpen):
+            state.showCheck(isOpen, data: data, filter: filter)
         }
         return state
     }

@@ -21,6 +21,11 @@ public enum LiveScreen {
         max(1, area.height - 2)
     }
 
+    /// The rows of the detail pane beside a list pane showing `visibleRows` rows.
+    public static func detailHeight(visibleRows: Int) -> Int {
+        visibleRows + 2
+    }
+
     public static func draw(
         _ list: LiveList,
         state: LiveViewState,
@@ -34,6 +39,8 @@ public enum LiveScreen {
         let detailArea = panes.detail.inset(by: Insets(left: 1))
         let position = state.position(list)
         var detail: [StyledLine] = []
+        var highlighted: Int?
+        var check: DependencyCheckBox?
         switch list {
         case .workloads:
             let workloads = WorkloadList(
@@ -52,15 +59,16 @@ public enum LiveScreen {
             )
             view.draw(in: panes.list, frame: &frame)
             if let entry = selected(workloads.entries, keys: workloads.names, position: position, area: panes.list) {
-                let alerts = data.snapshot.alerts.values.filter { $0.subject == entry.workload.name }
-                    .sorted { ($0.severity, $1.id) > ($1.severity, $0.id) }
-                detail = WorkloadDetail.lines(
-                    entry,
-                    alerts: alerts,
-                    history: data.history,
-                    data: data,
-                    lineDrawing: lineDrawing
-                )
+                let content = WorkloadDetail.content(entry, data: data, lineDrawing: lineDrawing)
+                detail = content.lines
+                let name = entry.workload.name
+                let dependencies = entry.workload.dependencies
+                if panes.detailFocused, let index = state.dependencyIndex(of: name, in: dependencies) {
+                    highlighted = content.dependencyLines.lowerBound + index
+                    if state.isCheckOpen(of: name, in: dependencies) {
+                        check = DependencyCheckBox(workload: name, dependency: dependencies[index], now: data.now)
+                    }
+                }
             }
         case .alerts:
             let alerts = LiveRows.alerts(data.snapshot, filter: filter)
@@ -119,7 +127,34 @@ public enum LiveScreen {
         if detail.isEmpty, list != .migrations {
             detail = [StyledLine("Nothing selected.", style: .muted)]
         }
-        frame.render(TextView(detail, scroll: state.detailScroll), in: detailArea)
+        let text = TextView(detail, scroll: state.detailScroll, highlightedLine: highlighted)
+        frame.render(text, in: detailArea)
+        if let highlighted {
+            drawCursorMarker(line: highlighted, of: text, in: detailArea, gutter: panes.detail, frame: &frame)
+        }
+        if let check {
+            let body = Rect(
+                x: panes.list.x,
+                y: panes.list.y,
+                width: panes.detail.maxX - panes.list.x,
+                height: max(panes.list.height, panes.detail.height)
+            )
+            frame.render(check, in: body)
+        }
+    }
+
+    /// The table's selection marker in the column left of the detail text, on the cursor's row.
+    private static func drawCursorMarker(line: Int, of text: TextView, in area: Rect, gutter: Rect, frame: inout Frame)
+    {
+        let first = min(max(0, text.scroll), text.maximumScroll(height: area.height))
+        let row = line - first
+        guard area.x > gutter.x, row >= 0, row < area.height else { return }
+        let style = Style(.selected, .bold)
+        frame.put(
+            frame.lineDrawing.selectionMarker,
+            in: Rect(x: gutter.x, y: area.y + row, width: 1, height: 1),
+            style: style
+        )
     }
 
     private static func selected<Element>(

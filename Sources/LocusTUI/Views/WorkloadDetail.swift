@@ -4,13 +4,26 @@ import LocusCore
 /// The detail pane of one workload: inventory, mapping and locator set, dependencies, alerts
 /// and its recent events from the store.
 enum WorkloadDetail {
-    static func lines(
+    /// The pane's lines, and which of them are the dependencies (one line each, in order), so
+    /// the dependency cursor can be drawn and scrolled into view.
+    struct Content {
+        var lines: [StyledLine]
+        var dependencyLines: Range<Int>
+    }
+
+    static func content(_ entry: WorkloadList.Entry, data: LiveData, lineDrawing: LineDrawing) -> Content {
+        let alerts = data.snapshot.alerts.values.filter { $0.subject == entry.workload.name }
+            .sorted { ($0.severity, $1.id) > ($1.severity, $0.id) }
+        return content(entry, alerts: alerts, history: data.history, data: data, lineDrawing: lineDrawing)
+    }
+
+    static func content(
         _ entry: WorkloadList.Entry,
         alerts: [Alert],
         history: WorkloadHistory?,
         data: LiveData,
         lineDrawing: LineDrawing
-    ) -> [StyledLine] {
+    ) -> Content {
         let workload = entry.workload
         let spec = workload.spec
         let mapping = workload.mapping
@@ -76,9 +89,11 @@ enum WorkloadDetail {
                 : "  \(declared) declared; not probed yet"
             lines.append(StyledLine(text, style: .muted))
         }
+        let firstDependency = lines.count
         for dependency in workload.dependencies {
-            lines += DependencyLines.lines(dependency, data: data, lineDrawing: lineDrawing)
+            lines.append(DependencyLines.line(dependency, lineDrawing: lineDrawing))
         }
+        let dependencyLines = firstDependency..<lines.count
         lines += SourcesSection.lines(workload, data: data, lineDrawing: lineDrawing)
         if !alerts.isEmpty {
             lines.append("")
@@ -103,6 +118,6 @@ enum WorkloadDetail {
         } else {
             lines.append(StyledLine("  loading…", style: .muted))
         }
-        return lines
+        return Content(lines: lines, dependencyLines: dependencyLines)
     }
 }

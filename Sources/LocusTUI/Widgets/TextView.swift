@@ -47,10 +47,14 @@ public struct TextView: Widget {
     public var lines: [StyledLine]
     /// Lines scrolled away at the top.
     public var scroll: Int
+    /// A line drawn as selected (a cursor in the text), across the whole row like a table's
+    /// selected row, its spans keeping only their attributes.
+    public var highlightedLine: Int?
 
-    public init(_ lines: [StyledLine], scroll: Int = 0) {
+    public init(_ lines: [StyledLine], scroll: Int = 0, highlightedLine: Int? = nil) {
         self.lines = lines
         self.scroll = scroll
+        self.highlightedLine = highlightedLine
     }
 
     /// The largest useful `scroll` for an area `height` rows high.
@@ -62,7 +66,13 @@ public struct TextView: Widget {
         guard !area.isEmpty else { return }
         let first = min(max(0, scroll), maximumScroll(height: area.height))
         for (offset, line) in lines.dropFirst(first).prefix(area.height).enumerated() {
-            draw(line, in: area.row(offset), frame: &frame)
+            guard first + offset == highlightedLine else {
+                draw(line, in: area.row(offset), frame: &frame)
+                continue
+            }
+            frame.fill(area.row(offset), style: Style(.selected))
+            let selected = line.spans.map { Span($0.text, style: Style(.selected, $0.style.attributes)) }
+            draw(StyledLine(selected), in: area.row(offset), frame: &frame)
         }
     }
 

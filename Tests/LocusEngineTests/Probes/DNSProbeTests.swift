@@ -183,6 +183,24 @@ struct DNSProbeTests {
         #expect(none.statuses.map(\.state) == [.ok, .missing])
     }
 
+    @Test("a PTR in a reverse zone the server does not serve is unknown, and the record is still judged")
+    func pointerOutsideTheServersZones() async throws {
+        let bind = try BINDServer()
+        let probe = Self.probe(bind)
+        let spec = DNSDependencySpec(name: "www.lab.test", server: "corp", ptr: true)
+        // Moved to an address whose reverse zone BIND does not have: it answers REFUSED for the PTR.
+        let (statuses, _) = try await probe.check(
+            spec,
+            address: try Self.address("198.51.100.5"),
+            previousAddress: try Self.address("192.0.2.10"),
+            checkedAt: Self.checkedAt
+        )
+        #expect(statuses.map(\.state) == [.stale, .unknown])
+        #expect(statuses[0].observedIsPreviousAddress)
+        #expect(statuses[1].target == "5.100.51.198.in-addr.arpa.")
+        #expect(statuses[1].detail?.contains("REFUSED") == true)
+    }
+
     @Test("a stopped server is an error of the source, not a dependency state")
     func serverDown() async throws {
         let bind = try BINDServer()

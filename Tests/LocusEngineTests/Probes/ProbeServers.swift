@@ -1,6 +1,7 @@
 import DNS
 import Foundation
 import LocusCore
+import LocusEngine
 import NIOCore
 import NIOPosix
 import Synchronization
@@ -219,5 +220,119 @@ final class BINDServer: Sendable {
     deinit {
         stop()
         try? FileManager.default.removeItem(atPath: directory)
+    }
+}
+
+/// A throwaway HAProxy whose Runtime API is a unix socket, `admin.sock` in its own directory, with the same
+/// backend as `HAProxyServer`: be_web with web01 127.0.3.1:80, web02 127.0.3.2:80 and web03 127.0.3.3:8080,
+/// no health checks and no frontend, so it sends nothing anywhere.
+final class UnixSocketHAProxyServer: Sendable {
+    let directory: String
+    let pid: pid_t
+
+    var socketPath: String { directory + "/admin.sock" }
+    var address: RuntimeAPIAddress { .unix(path: socketPath) }
+
+    /// Starts HAProxy and returns once `show info` over the socket is answered by this process.
+    init() async throws {
+        try ProbeServers.requireInstalled(["haproxy"], packages: "haproxy")
+        // Under /tmp rather than $TMPDIR: a socket path must fit in sockaddr_un's 108 bytes.
+        var template = Array("/tmp/locus-haproxy-unix-XXXXXX".utf8CString)
+        guard let created = mkdtemp(&template) else { throw ServerError.startFailed("mkdtemp") }
+        let directory = String(cString: created)
+        self.directory = directory
+        let config = """
+            global
+                stats socket \(directory)/admin.sock mode 600 level admin
+                stats timeout 10s
+                nbthread 1
+
+            defaults
+                mode tcp
+                timeout connect 1s
+                timeout client 5s
+                timeout server 5s
+
+            backend be_web
+                server web01 127.0.3.1:80
+                server web02 127.0.3.2:80
+                server web03 127.0.3.3:8080
+
+            """
+        try config.write(toFile: directory + "/haproxy.cfg", atomically: true, encoding: .utf8)
+        pid = try ProbeServers.spawn(
+            try #require(ProbeServers.tool("haproxy")),
+            ["-db", "-f", directory + "/haproxy.cfg"],
+            output: directory + "/haproxy.log"
+        )
+        do {
+            try await waitUntilReady()
+        } catch {
+            stop()
+            throw error
+        }
+    }
+
+    private func waitUntilReady() async throws {
+        let client = HAProxyRuntimeClient(address: address, timeout: .seconds(1))
+        let deadline = ContinuousClock.now + .seconds(20)
+        var lastError = "no answer yet"
+        while ContinuousClock.now < deadline {
+            guard ProbeServers.isAlive(pid) else {
+                lastError = "haproxy exited"
+                break
+            }
+            do {
+                let info = try await client.send("show info")
+                if info.contains("Name:"), info.contains("Pid: \(pid)") { return }
+                lastError = "show info without this process's Name and Pid: \(info)"
+            } catch {
+                lastError = "\(error)"
+            }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        let log = (try? String(contentsOfFile: directory + "/haproxy.log", encoding: .utf8)) ?? ""
+        Issue.record(
+            Comment(rawValue: "haproxy on \(socketPath) did not become ready (\(lastError)); its log:\n\(log)")
+        )
+        throw ServerError.startFailed("haproxy")
+    }
+
+    private let stopped = Mutex(false)
+
+    /// Stops the server once and reaps it; later calls do nothing, so a reused PID is never signalled.
+    func stop() {
+        let first = stopped.withLock { done in
+            defer { done = true }
+            return !done
+        }
+        guard first else { return }
+        ProbeServers.stop(pid)
+        var status: Int32 = 0
+        _ = waitpid(pid, &status, 0)
+    }
+
+    deinit {
+        stop()
+        try? FileManager.default.removeItem(atPath: directory)
+    }
+}
+
+extension ProbeServers {
+    /// Starts a program in the background with its stdout and stderr in `output`, and returns its PID;
+    /// the caller reaps it with `waitpid` after stopping it.
+    static func spawn(_ executable: String, _ arguments: [String], output: String) throws -> pid_t {
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, output, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        let argv: [UnsafeMutablePointer<CChar>?] = ([executable] + arguments).map { strdup($0) } + [nil]
+        defer { for pointer in argv { free(pointer) } }
+        var pid: pid_t = 0
+        let spawned = posix_spawn(&pid, executable, &actions, nil, argv, environ)
+        guard spawned == 0 else { throw ServerError.spawnFailed(executable, spawned) }
+        return pid
     }
 }
