@@ -159,8 +159,15 @@ struct BenchFixtures {
         if let startedLab { return startedLab }
         progress("starting a lab of \(sizes.labWorkloads) workloads on 127.0.0.1")
         do {
+            // No HAProxy: it is another program, installed or not, so the lab is the same on every machine.
             let lab = try await Lab.start(
-                LabConfiguration(workloads: sizes.labWorkloads, seed: 1, probePort: 0, name: "bench"),
+                LabConfiguration(
+                    workloads: sizes.labWorkloads,
+                    seed: 1,
+                    probePort: 0,
+                    name: "bench",
+                    loadBalancer: false
+                ),
                 logger: logger
             )
             startedLab = lab
