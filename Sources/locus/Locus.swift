@@ -24,6 +24,7 @@ struct Locus: AsyncParsableCommand {
             ConfigCommand.self,
             LigCommand.self,
             MapServerCommand.self,
+            BenchCommand.self,
         ],
         defaultSubcommand: DashboardCommand.self
     )
