@@ -91,7 +91,7 @@ let package = Package(
         .executableTarget(
             name: "locus",
             dependencies: [
-                "LocusCore", "LocusStore", "LocusEngine", "LocusTUI", "LocusLab", "LISP", "LISPNet",
+                "LocusCore", "LocusStore", "LocusEngine", "LocusTUI", "LocusLab", "LISP", "LISPNet", "DNS", "DNSNet",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),

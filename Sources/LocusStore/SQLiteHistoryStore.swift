@@ -24,13 +24,30 @@ public struct SQLiteHistoryStore: HistoryStore {
         var configuration = Configuration()
         configuration.busyMode = .timeout(Self.busyTimeout)
         configuration.label = "locus.store"
-        do {
-            pool = try DatabasePool(path: path, configuration: configuration)
-        } catch {
-            throw .cannotOpen(path: path, reason: Self.reason(error))
-        }
+        pool = try Self.openPool(at: path, configuration: configuration)
         Self.restrictCompanionFiles(of: path)
         try migrate()
+    }
+
+    /// Two processes opening a fresh file at once both switch it to WAL; SQLite answers the loser
+    /// SQLITE_BUSY at once, without waiting out the busy timeout, so the open is tried again shortly.
+    private static func openPool(
+        at path: String,
+        configuration: Configuration
+    ) throws(HistoryStoreError)
+        -> DatabasePool
+    {
+        var attempts = 0
+        while true {
+            do {
+                return try DatabasePool(path: path, configuration: configuration)
+            } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY && attempts < 5 {
+                attempts += 1
+                usleep(useconds_t(20_000 * attempts))
+            } catch {
+                throw .cannotOpen(path: path, reason: reason(error))
+            }
+        }
     }
 
     private func migrate() throws(HistoryStoreError) {

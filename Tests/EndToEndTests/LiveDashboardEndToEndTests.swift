@@ -60,7 +60,8 @@ struct LiveDashboardEndToEndTests {
         }
         // Its detail lists the move among its recent events, read from the store.
         try tmux.press("Enter")
-        try tmux.waitFor(text: "moved \(move.name) ")
+        // Read from the store while the lab churns and probes: generous on a loaded machine.
+        try tmux.waitFor(text: "moved \(move.name) ", timeout: .seconds(60))
         // Esc leaves the detail pane (Enter would open a dependency's last check), the next clears the filter.
         try tmux.press("Escape")
         try tmux.press("Escape")
