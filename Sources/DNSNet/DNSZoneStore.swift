@@ -12,13 +12,19 @@ public struct DNSZoneStore: Hashable, Sendable {
     /// The zone apexes, each with an SOA record among the records.
     public private(set) var zones: [DNSName]
     private var rrsets: [Key: [DNSResourceRecord]] = [:]
+    /// The types each name has records of, so that a name's records are found without a scan.
+    private var typesByName: [DNSName: Set<DNSRecordType>] = [:]
+    /// How many names with records lie at or below each name: a name exists (NODATA rather than
+    /// NXDOMAIN) when it or a descendant has records (RFC 8020 empty non-terminals).
+    private var namesAtOrBelow: [DNSName: Int] = [:]
 
     /// Builds a store from records; every zone needs an SOA record at its apex.
     public init(zones: [DNSName], records: [DNSResourceRecord]) throws(DNSZoneStoreError) {
         self.zones = zones
         for record in records {
             guard zone(containing: record.name) != nil else { throw .outsideZones(record.name) }
-            rrsets[Key(name: record.name, type: record.type), default: []].append(record)
+            let key = Key(name: record.name, type: record.type)
+            store((rrsets[key] ?? []) + [record], for: key)
         }
         for zone in zones where soa(of: zone) == nil { throw .missingSOA(zone) }
     }
@@ -31,7 +37,7 @@ public struct DNSZoneStore: Hashable, Sendable {
     /// Replaces the records of one name and type (empty removes them), as if edited behind the server's back.
     public mutating func setRecords(_ records: [DNSResourceRecord], name: DNSName, type: DNSRecordType) {
         let key = Key(name: name, type: type)
-        rrsets[key] = records.isEmpty ? nil : records
+        store(records, for: key)
         if let zone = zone(containing: name) { bumpSerial(of: zone) }
     }
 
@@ -45,11 +51,41 @@ public struct DNSZoneStore: Hashable, Sendable {
     }
 
     private func nameExists(_ name: DNSName) -> Bool {
-        rrsets.keys.contains { $0.name.isSubdomain(of: name) }
+        namesAtOrBelow[name, default: 0] > 0
     }
 
     private func allRecords(of name: DNSName) -> [DNSResourceRecord] {
-        rrsets.filter { $0.key.name == name }.sorted { $0.key.type.rawValue < $1.key.type.rawValue }.flatMap(\.value)
+        (typesByName[name] ?? []).sorted { $0.rawValue < $1.rawValue }.flatMap { records(name: name, type: $0) }
+    }
+
+    /// Sets one RRset (empty removes it), keeping the name indexes in step.
+    private mutating func store(_ records: [DNSResourceRecord], for key: Key) {
+        let existed = rrsets[key] != nil
+        rrsets[key] = records.isEmpty ? nil : records
+        switch (existed, records.isEmpty) {
+        case (false, false):
+            let wasNamed = typesByName[key.name]?.isEmpty == false
+            typesByName[key.name, default: []].insert(key.type)
+            if !wasNamed { countName(key.name, by: 1) }
+        case (true, true):
+            typesByName[key.name]?.remove(key.type)
+            if typesByName[key.name]?.isEmpty == true {
+                typesByName[key.name] = nil
+                countName(key.name, by: -1)
+            }
+        default:
+            break
+        }
+    }
+
+    private mutating func countName(_ name: DNSName, by delta: Int) {
+        var current = name
+        while true {
+            let count = namesAtOrBelow[current, default: 0] + delta
+            namesAtOrBelow[current] = count > 0 ? count : nil
+            if current.labels.isEmpty { return }
+            current = current.parent
+        }
     }
 
     /// The authoritative answer to a query: records, a CNAME chain inside our zones, NODATA or NXDOMAIN
@@ -158,15 +194,21 @@ public struct DNSZoneStore: Hashable, Sendable {
                 set.append(record)
             }
             // RFC 2181 §10.1: every record of an RRset carries the same TTL.
-            rrsets[key] = set.map {
-                var copy = $0
-                copy.ttl = record.ttl
-                return copy
-            }
+            store(
+                set.map {
+                    var copy = $0
+                    copy.ttl = record.ttl
+                    return copy
+                },
+                for: key
+            )
             return true
         case .deleteRRset(let name, let type):
             if name == zone, type == .soa || type == .ns { return false }
-            return rrsets.removeValue(forKey: Key(name: name, type: type)) != nil
+            let key = Key(name: name, type: type)
+            guard rrsets[key] != nil else { return false }
+            store([], for: key)
+            return true
         case .deleteRecord(let record):
             let key = Key(name: record.name, type: record.type)
             if record.type == .soa { return false }
@@ -175,11 +217,12 @@ public struct DNSZoneStore: Hashable, Sendable {
             }
             if record.name == zone, record.type == .ns, set.count == 1 { return false }
             set.remove(at: index)
-            rrsets[key] = set.isEmpty ? nil : set
+            store(set, for: key)
             return true
         case .deleteName(let name):
-            let keys = rrsets.keys.filter { $0.name == name && !(name == zone && ($0.type == .soa || $0.type == .ns)) }
-            for key in keys { rrsets.removeValue(forKey: key) }
+            let keys = (typesByName[name] ?? []).filter { !(name == zone && ($0 == .soa || $0 == .ns)) }
+                .map { Key(name: name, type: $0) }
+            for key in keys { store([], for: key) }
             return !keys.isEmpty
         }
     }
@@ -189,7 +232,7 @@ public struct DNSZoneStore: Hashable, Sendable {
         guard var record = rrsets[key]?.first, case .soa(var data) = record.data else { return }
         data.serial &+= 1
         record.data = .soa(data)
-        rrsets[key] = [record]
+        store([record], for: key)
     }
 }
 

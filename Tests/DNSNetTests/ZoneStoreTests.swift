@@ -32,6 +32,13 @@ struct ZoneStoreTests {
         #expect(answer.responseCode == .noError)
         #expect(answer.answers.isEmpty)
         #expect(answer.authorities.map(\.type) == [.soa])
+
+        // Once the only name below it is gone, it does not exist any more.
+        let update = DNSUpdate(zone: "lab.test", operations: [.deleteName("a.b.lab.test")])
+        #expect(store.apply(update) == .noError)
+        #expect(store.answer(DNSMessage.query(id: 2, name: "b.lab.test", type: .a)).responseCode == .nameError)
+        #expect(store.answer(DNSMessage.query(id: 3, name: "a.b.lab.test", type: .a)).responseCode == .nameError)
+        #expect(store.answer(DNSMessage.query(id: 4, name: "lab.test", type: .soa)).answers.count == 1)
     }
 
     @Test func prerequisitesAreCheckedBeforeAnyChange() throws {
