@@ -47,10 +47,10 @@ public struct WorkloadList: Sendable {
                 )
             )
         }
-        // Sorting positions rather than entries: an entry holds a whole workload, and moving 100 000
-        // of them around during the sort is most of a frame's time.
-        let before = Self.order(sort)
-        self.entries = entries.indices.sorted { before(entries[$0], entries[$1]) }.map { entries[$0] }
+        // Sorting small keys rather than entries: an entry holds a whole workload, and copying 100 000
+        // of them in and out of comparisons was most of a frame's time.
+        let keys = entries.map { SortKey($0, sort: sort) }
+        self.entries = keys.indices.sorted { keys[$0] < keys[$1] }.map { entries[$0] }
         self.filterError = error
     }
 
@@ -64,28 +64,34 @@ public struct WorkloadList: Sendable {
 
     public var names: [String] { entries.map(\.workload.name) }
 
-    private static func order(_ sort: WorkloadSort) -> (Entry, Entry) -> Bool {
-        switch sort {
-        case .name:
-            return { $0.workload.name < $1.workload.name }
-        case .site:
-            return { ($0.workload.spec.site, $0.workload.name) < ($1.workload.spec.site, $1.workload.name) }
-        case .alerts:
-            return { lhs, rhs in
-                let left = lhs.worstAlert.map { rank($0) } ?? -1
-                let right = rhs.worstAlert.map { rank($0) } ?? -1
-                if left != right { return left > right }
-                return lhs.workload.name < rhs.workload.name
+    /// What one entry sorts by: a leading number (alert rank or move time, larger first), then the
+    /// site for the site order, then the name, so that every order is total and stable.
+    private struct SortKey: Comparable {
+        var leading: Double
+        var site: String
+        var name: String
+
+        init(_ entry: Entry, sort: WorkloadSort) {
+            name = entry.workload.name
+            site = ""
+            leading = 0
+            switch sort {
+            case .name:
+                break
+            case .site:
+                site = entry.workload.spec.site
+            case .alerts:
+                leading = Double(entry.worstAlert.map { WorkloadList.rank($0) } ?? -1)
+            case .lastMove:
+                // Never moved sorts after every move.
+                leading = entry.workload.lastMovedAt?.timeIntervalSinceReferenceDate ?? -.infinity
             }
-        case .lastMove:
-            return { lhs, rhs in
-                switch (lhs.workload.lastMovedAt, rhs.workload.lastMovedAt) {
-                case (let left?, let right?) where left != right: return left > right
-                case (.some, nil): return true
-                case (nil, .some): return false
-                default: return lhs.workload.name < rhs.workload.name
-                }
-            }
+        }
+
+        static func < (lhs: SortKey, rhs: SortKey) -> Bool {
+            if lhs.leading != rhs.leading { return lhs.leading > rhs.leading }
+            if lhs.site != rhs.site { return lhs.site < rhs.site }
+            return lhs.name < rhs.name
         }
     }
 
