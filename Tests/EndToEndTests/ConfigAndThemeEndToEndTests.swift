@@ -61,9 +61,10 @@ struct ConfigAndThemeEndToEndTests {
         let theme = harness.scratch.file("config/locus/themes/broken.toml")
         try write("name = \"broken\"\n\n[header]\nfg = \"not-a-colour\"\n", to: theme)
         try harness.startLocus(arguments: "--theme broken")
-        let screen = try harness.tmux.waitFor(text: "[1 Workloads]")
+        // The notice is on the status line, the last the first frame draws.
+        let screen = try harness.tmux.waitFor(text: "using the default theme")
+        #expect(screen.contains("[1 Workloads]"))
         #expect(screen.contains("broken.toml:4:"))
-        #expect(screen.contains("using the default theme"))
         try harness.tmux.press("q")
         #expect(try harness.exitStatus() == 0)
     }
