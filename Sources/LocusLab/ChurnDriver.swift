@@ -11,6 +11,7 @@ public actor ChurnDriver {
     private let inventoryFile: String
     private let flapInterval: Duration
     private let stallDuration: Duration
+    private let outageDuration: Duration
     private let logger: Logger
     private let infrastructure: LabInfrastructure?
     private var stalledUntil: [String: ContinuousClock.Instant] = [:]
@@ -25,6 +26,7 @@ public actor ChurnDriver {
         inventoryFile: String,
         flapInterval: Duration,
         stallDuration: Duration,
+        outageDuration: Duration,
         infrastructure: LabInfrastructure?,
         logger: Logger
     ) {
@@ -36,6 +38,7 @@ public actor ChurnDriver {
         self.inventoryFile = inventoryFile
         self.flapInterval = flapInterval
         self.stallDuration = stallDuration
+        self.outageDuration = outageDuration
         self.logger = logger
     }
 
@@ -113,9 +116,9 @@ public actor ChurnDriver {
             stalledUntil[site] = ContinuousClock.now + stallDuration
             await xtrs[site]?.stall(for: stallDuration)
         case .outage(let site, let role):
-            guard let services = infrastructure?.services else { return }
+            guard let services = infrastructure?.services, await services.isUp(site: site, role: role) else { return }
             logger.info("service outage", metadata: ["site": "\(site)", "role": "\(role.rawValue)"])
-            await services.interrupt(site: site, role: role, for: stallDuration)
+            await services.interrupt(site: site, role: role, for: outageDuration)
         }
     }
 

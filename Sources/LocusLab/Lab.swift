@@ -160,6 +160,7 @@ public actor Lab {
                 inventoryFile: inventoryFileName,
                 flapInterval: configuration.flapInterval,
                 stallDuration: configuration.stallDuration,
+                outageDuration: configuration.outageDuration,
                 infrastructure: started,
                 logger: logger
             )

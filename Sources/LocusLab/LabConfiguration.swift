@@ -13,6 +13,9 @@ public struct LabConfiguration: Sendable {
     public var registrationTimeout: Duration
     /// How long a stalled xTR stops registering; longer than `registrationTimeout`, so its registrations expire.
     public var stallDuration: Duration
+    /// How long a site service stays down in an outage: long enough to be seen, short enough that
+    /// outages rarely overlap.
+    public var outageDuration: Duration
     /// The pause between the moves of a flap.
     public var flapInterval: Duration
     /// The port each RLOC answers probes on (4342, LISP's control port); another is chosen when it is taken.
@@ -31,6 +34,7 @@ public struct LabConfiguration: Sendable {
         registrationInterval: Duration = .seconds(60),
         registrationTimeout: Duration = .seconds(180),
         stallDuration: Duration = .seconds(240),
+        outageDuration: Duration = .seconds(30),
         flapInterval: Duration = .seconds(5),
         probePort: Int = 4342,
         name: String = "lab",
@@ -44,6 +48,7 @@ public struct LabConfiguration: Sendable {
         self.registrationInterval = registrationInterval
         self.registrationTimeout = registrationTimeout
         self.stallDuration = stallDuration
+        self.outageDuration = outageDuration
         self.flapInterval = flapInterval
         self.probePort = probePort
         self.name = name
