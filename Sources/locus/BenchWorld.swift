@@ -117,7 +117,7 @@ enum SnapshotBenchmarks {
             operations: backend.presentCount,
             elapsed: elapsed,
             latencies: latencies,
-            detail: "\(size.width)×\(size.height), \(snapshot.workloads.count) workloads"
+            detail: "\(size.width)×\(size.height), \(snapshot.workloads.count) workloads, scrolling one snapshot"
         )
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// An immutable, versioned picture of the world, published to the screen and to scripts.
 ///
@@ -6,6 +7,9 @@ import Foundation
 public struct Snapshot: Sendable {
     /// Increases with every published snapshot of one process.
     public let version: UInt64
+    /// Unique to this snapshot in this process (versions repeat across engines), so that views can
+    /// keep what they derived from it until the next one arrives.
+    public let identity: UInt64
     public let takenAt: Date
     /// The configuration's name.
     public let configName: String
@@ -19,6 +23,10 @@ public struct Snapshot: Sendable {
 
     public init(version: UInt64, takenAt: Date, world: World) {
         self.version = version
+        self.identity = Self.lastIdentity.withLock { last in
+            last += 1
+            return last
+        }
         self.takenAt = takenAt
         self.configName = world.name
         self.sites = world.sites
@@ -27,6 +35,8 @@ public struct Snapshot: Sendable {
         self.alerts = world.alerts
         self.events = world.recentEvents
     }
+
+    private static let lastIdentity = Mutex<UInt64>(0)
 
     /// Workloads sorted by name, for output.
     public var sortedWorkloads: [Workload] {

@@ -6,7 +6,7 @@ public enum LiveRows {
     public static func keys(of list: LiveList, data: LiveData, filter: String, sort: WorkloadSort) -> [String] {
         switch list {
         case .workloads:
-            return WorkloadList(snapshot: data.snapshot, filter: filter, sort: sort, now: data.now).names
+            return WorkloadList.cached(snapshot: data.snapshot, filter: filter, sort: sort, now: data.now).names
         case .alerts:
             return alerts(data.snapshot, filter: filter).map(\.id.rawValue)
         case .sites:

@@ -43,7 +43,7 @@ public enum LiveScreen {
         var check: DependencyCheckBox?
         switch list {
         case .workloads:
-            let workloads = WorkloadList(
+            let workloads = WorkloadList.cached(
                 snapshot: data.snapshot,
                 filter: filter,
                 sort: state.workloadSort,

@@ -3,7 +3,7 @@ import LocusCore
 extension LiveViewState {
     /// The workload the Workloads detail pane shows: the selected row, else the first row.
     func selectedEntry(data: LiveData, filter: String) -> WorkloadList.Entry? {
-        let list = WorkloadList(snapshot: data.snapshot, filter: filter, sort: workloadSort, now: data.now)
+        let list = WorkloadList.cached(snapshot: data.snapshot, filter: filter, sort: workloadSort, now: data.now)
         let key = position(.workloads).selectedKey
         return list.entries.first { $0.workload.name == key } ?? list.entries.first
     }
