@@ -1,21 +1,40 @@
 import Foundation
 import LocusCore
+import Synchronization
 
 /// The header's left side from a snapshot: config name, counts, alerts by severity, source health.
 public enum LiveHeader {
     /// Workloads that moved within this long count as moving.
     public static let movingWindow: TimeInterval = 300
 
+    /// The last count, so that frames over one snapshot in one minute do not visit every workload again.
+    private static let lastMoving = Mutex<(snapshot: UInt64, now: Date, count: Int)?>(nil)
+
+    /// Workloads that moved within `movingWindow` of `now`.
+    static func movingCount(_ snapshot: Snapshot, now: Date) -> Int {
+        if let hit = lastMoving.withLock({ last in
+            last.flatMap { $0.snapshot == snapshot.identity && $0.now == now ? $0.count : nil }
+        }) {
+            return hit
+        }
+        var count = 0
+        for (_, workload) in snapshot.workloads {
+            if let moved = workload.lastMovedAt, now.timeIntervalSince(moved) < movingWindow {
+                count += 1
+            }
+        }
+        lastMoving.withLock { $0 = (snapshot.identity, now, count) }
+        return count
+    }
+
     public static func segments(_ data: LiveData, lineDrawing: LineDrawing) -> [HeaderBar.Segment] {
         let snapshot = data.snapshot
         var segments: [HeaderBar.Segment] = [" Locus", "·", HeaderBar.Segment(snapshot.configName)]
-        let workloads = snapshot.workloads.values
-        let moving = workloads.filter { workload in
-            guard let moved = workload.lastMovedAt else { return false }
-            return data.now.timeIntervalSince(moved) < movingWindow
-        }.count
+        let moving = movingCount(snapshot, now: data.now)
         segments.append(
-            HeaderBar.Segment("· \(snapshot.sites.count) sites · \(workloads.count) workloads · \(moving) moving ·")
+            HeaderBar.Segment(
+                "· \(snapshot.sites.count) sites · \(snapshot.workloads.count) workloads · \(moving) moving ·"
+            )
         )
         var bySeverity: [AlertSeverity: Int] = [:]
         for alert in snapshot.alerts.values where !alert.isAcknowledged {
