@@ -1,8 +1,8 @@
 import LISP
 import Logging
 
-/// Carries out moves on the lab's xTRs and inventory file, and with an interval, churns: every interval one
-/// action of the `ChurnPlanner`.
+/// Carries out moves on the lab's xTRs, inventory file and dependent infrastructure, and with an interval,
+/// churns: every interval one action of the `ChurnPlanner`.
 public actor ChurnDriver {
     private var planner: ChurnPlanner
     private let xtrs: [String: SimulatedXTR]

@@ -4,8 +4,9 @@ import LISPNet
 import Logging
 import NIOCore
 
-/// The embedded lab: a map-server with its registration API, one simulated xTR per site and the churn, on
-/// loopback, with the files that point Locus at it.
+/// The embedded lab: a map-server with its registration API, one simulated xTR per site, the workloads'
+/// dependencies (a DNS responder, site services, an HAProxy when installed) and the churn, on loopback,
+/// with the files that point Locus at it.
 ///
 /// ```swift
 /// let lab = try await Lab.start(LabConfiguration(workloads: 50, seed: 1))
