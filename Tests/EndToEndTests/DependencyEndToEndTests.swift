@@ -87,6 +87,9 @@ import Testing
             }
             #expect(moved.alertIDs(mover.name).contains("\(kind):\(mover.name)"))
         }
+        // The earlier snapshot left the old address in the store: this process knows where the record points.
+        let staleMessage = moved.alert("dns-stale", subject: mover.name)?["message"] as? String
+        #expect(staleMessage?.contains("\(oldAddress) (its previous address)") == true, "\(staleMessage ?? "")")
         for workload in lab.workloads.dropFirst() {
             expectAnswered(moved, workload, at: workload.address)
         }
