@@ -18,22 +18,22 @@ extension Engine {
     }
 
     func dnsProbeLoop(_ source: DNSProbeSource) async {
-        await probeLoop { await self.probe(source) }
+        await pollLoop { await self.probe(source) }
     }
 
     func loadBalancerProbeLoop(_ source: LoadBalancerProbeSource) async {
-        await probeLoop { await self.probe(source) }
+        await pollLoop { await self.probe(source) }
     }
 
     func tcpProbeLoop() async {
-        await probeLoop {
+        await pollLoop {
             await self.probeTCP()
             return 0
         }
     }
 
     /// Every `poll_interval`, sooner (with backoff) after a failure so that recovery is seen quickly.
-    private func probeLoop(_ pass: @Sendable () async -> Int) async {
+    func pollLoop(_ pass: @Sendable () async -> Int) async {
         var generator = SystemRandomNumberGenerator()
         while !Task.isCancelled {
             let failures = await pass()

@@ -75,19 +75,7 @@ extension Engine {
     // MARK: - Registration tables
 
     func registrationLoop(_ poller: RegistrationPoller) async {
-        var generator = SystemRandomNumberGenerator()
-        while !Task.isCancelled {
-            let failures = await poll(poller)
-            let interval =
-                failures == 0
-                ? config.pollInterval
-                : min(config.pollInterval, tuning.failureBackoff.delay(afterFailures: failures))
-            do {
-                try await clock.sleep(interval.jittered(by: tuning.jitter, using: &generator))
-            } catch {
-                return
-            }
-        }
+        await pollLoop { await self.poll(poller) }
     }
 
     /// Fetches one registration table and reports it; returns the consecutive failures so far.

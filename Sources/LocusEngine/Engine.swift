@@ -48,7 +48,7 @@ public actor Engine {
     /// Set for the last step of `runOnce()`: every source has answered, so alerts taken over from the
     /// store that nothing confirmed are judged on what is known (and cleared if they no longer hold).
     private var judgeSeededAlerts = false
-    private var prepared = false
+    var prepared = false
     private let wake: (stream: AsyncStream<Void>, continuation: AsyncStream<Void>.Continuation)
     var registrationIndexes: [String: RegistrationIndex] = [:]
     /// The EIDs the watches were last given, to tell them only when the inventory changed them.
@@ -248,48 +248,6 @@ public actor Engine {
         subscribers = [:]
     }
 
-    /// Takes over what earlier processes stored: last mappings (so a move while nobody watched is
-    /// still a move), last addresses (so a record left at the old one is named so), recent moves (so
-    /// flapping is still flapping), the alerts still open (so one that holds keeps its age and one
-    /// that no longer does is cleared), acknowledgements, and recent events.
-    private func prepare() async {
-        guard !prepared else { return }
-        prepared = true
-        do {
-            let mappings = try await store.lastMappings()
-            let addresses = try await store.lastAddresses()
-            let moves = try await store.moves(
-                since: tuning.correlatorPolicy.flappingWindowStart(at: clock.now())
-            )
-            let openAlerts = try await store.openAlerts()
-            let acknowledgements = try await store.acknowledgements()
-            let events = try await store.recentEvents(limit: tuning.recentEventLimit)
-            world.seed(lastKnownMappings: mappings)
-            world.seed(lastKnownAddresses: addresses)
-            world.seed(recentMoves: moves)
-            world.seed(openAlerts: openAlerts)
-            world.acknowledge(acknowledgements)
-            world.remember(events)
-            submit([.source(SourceHealth(name: Self.storeSourceName, kind: .store, state: .ok, checkedAt: clock.now()))]
-            )
-        } catch {
-            logger.error("cannot read the store", metadata: ["error": "\(error)"])
-            submit([.source(storeDown(error))])
-        }
-        for inventory in config.inventories where !inventorySources.contains(where: { $0.name == inventory.name }) {
-            let health = SourceHealth(
-                name: inventory.name,
-                kind: .inventory,
-                state: .down,
-                lastError: "inventory kind \"\(inventory.kind.name)\" is not supported by this version of Locus",
-                checkedAt: clock.now()
-            )
-            submit([.source(health)])
-        }
-    }
-
-    static let storeSourceName = "store"
-
     /// Every source this engine reports on; an alert about any other one is left from an older
     /// configuration.
     private var configuredSourceNames: Set<String> {
@@ -301,16 +259,6 @@ public actor Engine {
         names.formUnion(dnsProbeSources.map(\.name))
         names.formUnion(loadBalancerProbeSources.map(\.name))
         return names
-    }
-
-    private func storeDown(_ error: HistoryStoreError) -> SourceHealth {
-        SourceHealth(
-            name: Self.storeSourceName,
-            kind: .store,
-            state: .down,
-            lastError: error.description,
-            checkedAt: clock.now()
-        )
     }
 
     /// Applies observations as they come, a coalescing window at a time.
@@ -378,22 +326,6 @@ public actor Engine {
         }
         publish()
         await updateWatchTargets(touched: update.change.touchedWorkloads)
-    }
-
-    private func record(_ batch: HistoryBatch) async {
-        do {
-            try await store.record(batch)
-            if world.sources[Self.storeSourceName]?.state != .ok {
-                submit([
-                    .source(SourceHealth(name: Self.storeSourceName, kind: .store, state: .ok, checkedAt: clock.now()))
-                ])
-            }
-        } catch {
-            logger.error("cannot write to the store", metadata: ["error": "\(error)"])
-            if world.sources[Self.storeSourceName]?.state != .down {
-                submit([.source(storeDown(error))])
-            }
-        }
     }
 
     private func publish() {

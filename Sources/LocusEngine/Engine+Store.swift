@@ -1,0 +1,73 @@
+import LocusCore
+import LocusStore
+
+extension Engine {
+    static let storeSourceName = "store"
+
+    /// Takes over what earlier processes stored: last mappings (so a move while nobody watched is
+    /// still a move), last addresses (so a record left at the old one is named so), recent moves (so
+    /// flapping is still flapping), the alerts still open (so one that holds keeps its age and one
+    /// that no longer does is cleared), acknowledgements, and recent events.
+    func prepare() async {
+        guard !prepared else { return }
+        prepared = true
+        do {
+            let mappings = try await store.lastMappings()
+            let addresses = try await store.lastAddresses()
+            let moves = try await store.moves(
+                since: tuning.correlatorPolicy.flappingWindowStart(at: clock.now())
+            )
+            let openAlerts = try await store.openAlerts()
+            let acknowledgements = try await store.acknowledgements()
+            let events = try await store.recentEvents(limit: tuning.recentEventLimit)
+            world.seed(lastKnownMappings: mappings)
+            world.seed(lastKnownAddresses: addresses)
+            world.seed(recentMoves: moves)
+            world.seed(openAlerts: openAlerts)
+            world.acknowledge(acknowledgements)
+            world.remember(events)
+            submit([.source(SourceHealth(name: Self.storeSourceName, kind: .store, state: .ok, checkedAt: clock.now()))]
+            )
+        } catch {
+            logger.error("cannot read the store", metadata: ["error": "\(error)"])
+            submit([.source(storeDown(error))])
+        }
+        for inventory in config.inventories where !inventorySources.contains(where: { $0.name == inventory.name }) {
+            let health = SourceHealth(
+                name: inventory.name,
+                kind: .inventory,
+                state: .down,
+                lastError: "inventory kind \"\(inventory.kind.name)\" is not supported by this version of Locus",
+                checkedAt: clock.now()
+            )
+            submit([.source(health)])
+        }
+    }
+
+    /// Writes a batch; the store's health follows whether it could.
+    func record(_ batch: HistoryBatch) async {
+        do {
+            try await store.record(batch)
+            if world.sources[Self.storeSourceName]?.state != .ok {
+                submit([
+                    .source(SourceHealth(name: Self.storeSourceName, kind: .store, state: .ok, checkedAt: clock.now()))
+                ])
+            }
+        } catch {
+            logger.error("cannot write to the store", metadata: ["error": "\(error)"])
+            if world.sources[Self.storeSourceName]?.state != .down {
+                submit([.source(storeDown(error))])
+            }
+        }
+    }
+
+    func storeDown(_ error: HistoryStoreError) -> SourceHealth {
+        SourceHealth(
+            name: Self.storeSourceName,
+            kind: .store,
+            state: .down,
+            lastError: error.description,
+            checkedAt: clock.now()
+        )
+    }
+}
