@@ -56,6 +56,7 @@ let package = Package(
             dependencies: [
                 "LocusCore",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
         .target(
@@ -105,7 +106,10 @@ let package = Package(
         .testTarget(name: "DNSTests", dependencies: ["DNS"]),
         .testTarget(name: "DNSNetTests", dependencies: ["DNS", "DNSNet", "LocusTestSupport"]),
         .testTarget(name: "LocusCoreTests", dependencies: ["LocusCore"]),
-        .testTarget(name: "LocusStoreTests", dependencies: ["LocusStore", "LocusCore"]),
+        .testTarget(
+            name: "LocusStoreTests",
+            dependencies: ["LocusStore", "LocusCore", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
         .testTarget(
             name: "LocusEngineTests",
             dependencies: [

@@ -110,7 +110,14 @@ public actor RLOCProbeResponder {
             default:
                 continue
             }
-            let answers = request.records.compactMap { $0.prefix.flatMap(answer) }
+            var answers = request.records.compactMap { $0.prefix.flatMap(answer) }
+            if answers.isEmpty, request.isProbe {
+                // A probe asks whether this locator is alive; for an EID it does not serve, a negative
+                // record says so without claiming the EID.
+                answers = request.records.compactMap { record in
+                    record.prefix.map { EIDRecord(prefix: $0, ttlMinutes: 1, action: .nativelyForward) }
+                }
+            }
             guard !answers.isEmpty else { continue }
             let reply = MapReply(nonce: request.nonce, records: answers, isProbeReply: request.isProbe)
             var payload = ByteBuffer()

@@ -38,7 +38,9 @@ public enum EngineSetup {
     }
 
     /// Opens the store the config names.
-    public static func openStore(_ location: StoreLocation) throws(EngineSetupError) -> any HistoryStore {
+    public static func openStore(
+        _ location: StoreLocation
+    ) throws(EngineSetupError) -> any HistoryStore & MigrationStore {
         switch location {
         case .sqlite(let path):
             do {

@@ -98,7 +98,7 @@ extension HistoryBatch {
 extension StoreLocation {
     /// Opens the store `store =` names. Paths are used as given: the config loader has already made
     /// them absolute.
-    public func openHistoryStore() throws(HistoryStoreError) -> any HistoryStore {
+    public func openHistoryStore() throws(HistoryStoreError) -> any HistoryStore & MigrationStore {
         switch self {
         case .sqlite(let path):
             return try SQLiteHistoryStore(path: path)

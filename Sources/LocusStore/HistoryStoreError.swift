@@ -7,6 +7,8 @@ public enum HistoryStoreError: Error, Sendable, Hashable, CustomStringConvertibl
     case operationFailed(operation: String, path: String, reason: String)
     case invalidRow(table: String, detail: String)
     case unsupported(location: String, reason: String)
+    /// A newer Locus wrote the store: it is left untouched.
+    case newerSchema(path: String, unknownMigrations: [String])
 
     public var description: String {
         switch self {
@@ -24,6 +26,9 @@ public enum HistoryStoreError: Error, Sendable, Hashable, CustomStringConvertibl
             "store table \(table) holds a row this Locus cannot read: \(detail)"
         case .unsupported(let location, let reason):
             "store \(location): \(reason)"
+        case .newerSchema(let path, let unknown):
+            "store \(path) was written by a newer Locus (schema \(unknown.joined(separator: ", ")) unknown to this "
+                + "one); it was left untouched: upgrade Locus to open it"
         }
     }
 }

@@ -75,6 +75,8 @@ extension SQLiteHistoryStore {
             }
         }
 
+        registerMigrationTables(in: &migrator)
+
         // Later migrations are appended here, never edited once released.
 
         return migrator

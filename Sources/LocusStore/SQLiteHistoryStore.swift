@@ -53,6 +53,16 @@ public struct SQLiteHistoryStore: HistoryStore {
     private func migrate() throws(HistoryStoreError) {
         // Two processes opening a fresh file at once both see an empty schema and race to create it;
         // the loser's transaction fails and, on retry, finds the migration already applied.
+        let unknown: [String]
+        do {
+            unknown = try pool.read { db in
+                try Self.migrator.appliedIdentifiers(db).subtracting(Self.migrator.migrations)
+            }
+            .sorted()
+        } catch {
+            throw .migrationFailed(path: path, reason: Self.reason(error))
+        }
+        guard unknown.isEmpty else { throw .newerSchema(path: path, unknownMigrations: unknown) }
         var attempts = 0
         while true {
             do {
@@ -113,7 +123,7 @@ public struct SQLiteHistoryStore: HistoryStore {
         return String(describing: error)
     }
 
-    private func failure(_ operation: String, _ error: any Error) -> HistoryStoreError {
+    func failure(_ operation: String, _ error: any Error) -> HistoryStoreError {
         if let error = error as? HistoryStoreError { return error }
         return .operationFailed(operation: operation, path: path, reason: Self.reason(error))
     }

@@ -25,6 +25,9 @@ struct Locus: AsyncParsableCommand {
             LigCommand.self,
             MapServerCommand.self,
             BenchCommand.self,
+            MigrateCommand.self,
+            AuditCommand.self,
+            StoreCommand.self,
         ],
         defaultSubcommand: DashboardCommand.self
     )

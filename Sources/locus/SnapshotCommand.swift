@@ -50,6 +50,11 @@ struct EngineCommandOptions: ParsableArguments {
     }
 
     func makeEngine() throws -> Engine {
+        try open().engine
+    }
+
+    /// The engine over the config's sources, and the store it writes to (for migrations).
+    func open() throws -> (engine: Engine, store: any HistoryStore & MigrationStore) {
         let directories = EngineSetup.directories
         let file = EngineSetup.configFile(config, directories: directories)
         let loaded: (config: LocusConfig, warnings: [ConfigWarning])
@@ -62,14 +67,14 @@ struct EngineCommandOptions: ParsableArguments {
         StandardError.write(loaded.warnings.map { "warning: \($0)" })
         // Logs go to the log file; a log file that cannot be opened must not stop a one-shot run.
         try? EngineSetup.bootstrapLogging(directories: directories)
-        let store: any HistoryStore
+        let store: any HistoryStore & MigrationStore
         do {
             store = try EngineSetup.openStore(loaded.config.store)
         } catch {
             StandardError.write(["\(file): \(error)"])
             throw ExitCode(1)
         }
-        return Engine(config: loaded.config, store: store)
+        return (Engine(config: loaded.config, store: store), store)
     }
 }
 

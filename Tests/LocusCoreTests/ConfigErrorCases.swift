@@ -226,7 +226,7 @@ let configErrorCases: [ConfigErrorCase] = [
         kind: .locus,
         text: ConfigErrorCase.locusBase + "[migration]\nmover = \"move {workload} {target}\"\n",
         expected: "locus.toml:9: mover: unknown placeholder {target} (known: {workload} {from_site} {site} {host} "
-            + "{dest_host})"
+            + "{dest_host} {from_address} {address})"
     ),
     ConfigErrorCase(
         name: "array of tables written as a table",

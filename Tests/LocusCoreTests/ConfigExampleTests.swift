@@ -201,7 +201,7 @@ struct ConfigExampleTests {
         #expect(
             config.migration
                 == MigrationConfig(
-                    mover: "virsh migrate --live {workload} qemu+ssh://{dest_host}/system",
+                    mover: ["virsh", "migrate", "--live", "{workload}", "qemu+ssh://{dest_host}/system"],
                     verifyDeadline: .seconds(120),
                     line: 47
                 )

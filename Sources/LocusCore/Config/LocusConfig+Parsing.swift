@@ -116,15 +116,22 @@ struct LocusConfigParser {
 
     mutating func parseSite(_ table: TOMLTable) -> SiteConfig? {
         let context = "[[site]]"
-        reader.checkKeys(of: table, allowed: ["name", "rlocs", "hosts"])
+        reader.checkKeys(of: table, allowed: ["name", "rlocs", "hosts", "probe_port"])
         let name = reader.name("name", in: table, required: context)
         var rlocs: [IPAddress] = []
         for (index, element) in (reader.array("rlocs", in: table, required: context) ?? []).enumerated() {
             if let address = reader.address(element, named: "rlocs[\(index)]") { rlocs.append(address) }
         }
         let hosts = reader.stringArray("hosts", in: table) ?? []
+        let probePort = reader.integer("probe_port", in: table, range: 1...65535).map(Int.init)
         guard let name else { return nil }
-        return SiteConfig(name: name, rlocs: rlocs, hosts: hosts, line: table.line)
+        return SiteConfig(
+            name: name,
+            rlocs: rlocs,
+            hosts: hosts,
+            probePort: probePort ?? SiteConfig.defaultProbePort,
+            line: table.line
+        )
     }
 
     /// A locator in two sites would make the site of a mapping ambiguous.

@@ -99,7 +99,7 @@ extension LocusConfigParser {
         let context = "[[dns]]"
         reader.checkKeys(
             of: table,
-            allowed: ["name", "server", "tsig_key_name", "tsig_algorithm", "tsig_key_file", "ttl_threshold"]
+            allowed: ["name", "server", "tsig_key_name", "tsig_algorithm", "tsig_key_file", "ttl_threshold", "zone"]
         )
         let name = reader.name("name", in: table, required: context)
         let server = reader.endpoint("server", in: table, required: context)
@@ -113,8 +113,16 @@ extension LocusConfigParser {
                 tsig = TSIGKeyConfig(keyName: keyName, algorithm: algorithm, keyFile: keyFile)
             }
         }
+        let zone = reader.name("zone", in: table)
         guard let name, let server else { return nil }
-        return DNSServerConfig(name: name, server: server, tsig: tsig, ttlThreshold: ttlThreshold, line: table.line)
+        return DNSServerConfig(
+            name: name,
+            server: server,
+            tsig: tsig,
+            ttlThreshold: ttlThreshold,
+            zone: zone,
+            line: table.line
+        )
     }
 
     mutating func parseTSIGAlgorithm(_ table: TOMLTable) -> TSIGAlgorithm? {
@@ -175,22 +183,51 @@ extension LocusConfigParser {
     // MARK: - Migration and approvals
 
     mutating func parseMigration(_ table: TOMLTable) -> MigrationConfig? {
-        reader.checkKeys(of: table, allowed: ["mover", "verify_deadline"])
-        let mover = reader.name("mover", in: table, required: "[migration]")
+        reader.checkKeys(of: table, allowed: ["mover", "mover_timeout", "max_running", "verify_deadline"])
         let verifyDeadline = reader.duration(
             "verify_deadline",
             in: table,
             default: MigrationConfig.defaultVerifyDeadline
         )
-        guard let mover else { return nil }
-        for placeholder in Self.placeholders(in: mover) where !MigrationConfig.placeholders.contains(placeholder) {
+        let moverTimeout = reader.duration("mover_timeout", in: table, default: MigrationConfig.defaultMoverTimeout)
+        let maxRunning = reader.integer("max_running", in: table, range: 1...1000).map(Int.init)
+        guard let mover = parseMover(table) else { return nil }
+        return MigrationConfig(
+            mover: mover,
+            moverTimeout: moverTimeout,
+            maxRunning: maxRunning ?? MigrationConfig.defaultMaxRunning,
+            verifyDeadline: verifyDeadline,
+            line: table.line
+        )
+    }
+
+    /// `mover`: an argv, or a string split on whitespace; every placeholder must be known.
+    private mutating func parseMover(_ table: TOMLTable) -> [String]? {
+        guard let value = reader.require("mover", in: table, context: "[migration]") else { return nil }
+        var argv: [String] = []
+        if let text = value.string {
+            argv = text.split(whereSeparator: \.isWhitespace).map(String.init)
+        } else if let elements = value.array {
+            for (index, element) in elements.enumerated() {
+                if let argument = reader.string(element, named: "mover[\(index)]") { argv.append(argument) }
+            }
+        } else {
+            reader.error(line: value.line, "mover: expected an array of strings (argv) or a string")
+            return nil
+        }
+        guard !argv.isEmpty else {
+            reader.error(line: value.line, "mover: the command is empty")
+            return nil
+        }
+        for placeholder in argv.flatMap(Self.placeholders(in:))
+        where !MigrationConfig.placeholders.contains(placeholder) {
             let known = MigrationConfig.placeholders.map { "{\($0)}" }
             reader.error(
-                line: table["mover"]?.line ?? table.line,
+                line: value.line,
                 "mover: unknown placeholder {\(placeholder)} (known: \(known.joined(separator: " ")))"
             )
         }
-        return MigrationConfig(mover: mover, verifyDeadline: verifyDeadline, line: table.line)
+        return argv
     }
 
     static func placeholders(in command: String) -> [String] {

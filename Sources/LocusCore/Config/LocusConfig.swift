@@ -83,12 +83,23 @@ public struct SiteConfig: Sendable, Hashable {
     public var rlocs: [IPAddress]
     /// Hypervisor hosts of the site, offered as `{dest_host}` to the mover.
     public var hosts: [String]
+    /// The UDP port its RLOCs answer RLOC-probe Map-Requests on (LISP control, 4342 by default).
+    public var probePort: Int
     public var line: Int
 
-    public init(name: String, rlocs: [IPAddress], hosts: [String] = [], line: Int = 0) {
+    public static let defaultProbePort = 4342
+
+    public init(
+        name: String,
+        rlocs: [IPAddress],
+        hosts: [String] = [],
+        probePort: Int = SiteConfig.defaultProbePort,
+        line: Int = 0
+    ) {
         self.name = name
         self.rlocs = rlocs
         self.hosts = hosts
+        self.probePort = probePort
         self.line = line
     }
 }

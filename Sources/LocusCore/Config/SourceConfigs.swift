@@ -50,6 +50,8 @@ public struct DNSServerConfig: Sendable, Hashable {
     public var tsig: TSIGKeyConfig?
     /// A record with a TTL above this is reported, since a move would take that long to be seen.
     public var ttlThreshold: Duration
+    /// The zone UPDATEs go to; nil to find it from the record's SOA.
+    public var zone: String?
     public var line: Int
 
     public static let defaultTTLThreshold: Duration = .seconds(300)
@@ -59,12 +61,14 @@ public struct DNSServerConfig: Sendable, Hashable {
         server: Endpoint,
         tsig: TSIGKeyConfig? = nil,
         ttlThreshold: Duration = DNSServerConfig.defaultTTLThreshold,
+        zone: String? = nil,
         line: Int = 0
     ) {
         self.name = name
         self.server = server
         self.tsig = tsig
         self.ttlThreshold = ttlThreshold
+        self.zone = zone
         self.line = line
     }
 }
@@ -117,20 +121,45 @@ public enum RuntimeAPIAddress: Sendable, Hashable, CustomStringConvertible {
 
 /// `[migration]`: how a workload is moved.
 public struct MigrationConfig: Sendable, Hashable {
-    /// The placeholders a mover command may use.
-    public static let placeholders = ["workload", "from_site", "site", "host", "dest_host"]
+    /// The placeholders a mover argument may use.
+    public static let placeholders = ["workload", "from_site", "site", "host", "dest_host", "from_address", "address"]
     public static let defaultVerifyDeadline: Duration = .seconds(120)
+    public static let defaultMoverTimeout: Duration = .seconds(600)
+    public static let defaultMaxRunning = 4
 
-    /// A command line with `{workload}` `{from_site}` `{site}` `{host}` `{dest_host}` placeholders.
-    public var mover: String
+    /// The mover's argv, placeholders unfilled; run without a shell.
+    public var mover: [String]
+    /// How long the mover may run before it is stopped and its step failed.
+    public var moverTimeout: Duration
+    /// Cutovers running at once; more wait their turn.
+    public var maxRunning: Int
     /// How long after the mover finishes the mapping and dependencies have to follow.
     public var verifyDeadline: Duration
     public var line: Int
 
-    public init(mover: String, verifyDeadline: Duration = MigrationConfig.defaultVerifyDeadline, line: Int = 0) {
+    public init(
+        mover: [String],
+        moverTimeout: Duration = MigrationConfig.defaultMoverTimeout,
+        maxRunning: Int = MigrationConfig.defaultMaxRunning,
+        verifyDeadline: Duration = MigrationConfig.defaultVerifyDeadline,
+        line: Int = 0
+    ) {
         self.mover = mover
+        self.moverTimeout = moverTimeout
+        self.maxRunning = maxRunning
         self.verifyDeadline = verifyDeadline
         self.line = line
+    }
+
+    /// The mover's argv with each placeholder replaced inside each argument (never through a shell).
+    public func moverArguments(_ values: [String: String]) -> [String] {
+        mover.map { argument in
+            var filled = argument
+            for (name, value) in values {
+                filled = filled.replacingOccurrences(of: "{\(name)}", with: value)
+            }
+            return filled
+        }
     }
 }
 

@@ -1,0 +1,194 @@
+import Foundation
+
+extension Migration {
+    /// The migration after `action`, or the refusal naming why it cannot be taken.
+    ///
+    /// The one transition function: the table of legal moves is `MigrationAction.Kind.moves`; this
+    /// adds who may act and what must hold (digest, expiry, four eyes). The result has its version
+    /// counted up and names `actor` as the last change.
+    public func applying(
+        _ action: MigrationAction,
+        by actor: MigrationActor,
+        at now: Date,
+        policy: ApprovalPolicy
+    ) throws(MigrationRefusal) -> Migration {
+        let kind = action.kind
+        guard kind.moves.from.contains(state) else { throw .illegal(kind, on: self) }
+        try checkRights(for: kind, actor: actor, policy: policy)
+        if state.awaitsApproval, kind != .expire, kind != .cancel, kind != .reject, now >= expiresAt(policy: policy) {
+            throw MigrationRefusal(
+                .expired,
+                "migration \(id) expired at \(RFC3339.string(from: expiresAt(policy: policy))), "
+                    + "\(Self.hours(policy.expireAfterSeconds)) after its request without full approval"
+            )
+        }
+        var next = self
+        switch action {
+        case .recordPreflight(let result):
+            next.recordPreflight(result, at: now, policy: policy)
+        case .approve(let digest):
+            try next.approve(digest: digest, by: actor, at: now, policy: policy)
+        case .reject(let reason):
+            guard actor.user != requestedBy else {
+                throw MigrationRefusal(
+                    .ownRequest,
+                    "\(actor.user) requested migration \(id) and cannot reject it; cancel it instead"
+                )
+            }
+            next.state = .rejected
+            next.outcome = try Self.required(reason, what: "a reason for rejecting")
+        case .cancel(let reason):
+            next.state = .cancelled
+            next.outcome = reason.isEmpty ? "cancelled by \(actor.user)" : reason
+        case .expire:
+            guard now >= expiresAt(policy: policy) else {
+                throw MigrationRefusal(
+                    .invalid,
+                    "migration \(id) does not expire before \(RFC3339.string(from: expiresAt(policy: policy)))"
+                )
+            }
+            next.state = .expired
+            next.outcome = "not fully approved within \(Self.hours(policy.expireAfterSeconds)) of the request"
+        case .voidApprovals(let reason):
+            next.state = .ready
+            next.approvals = []
+            next.outcome = reason
+        case .start:
+            if let reason = voidReason(at: now, policy: policy) {
+                throw MigrationRefusal(.digestChanged, "migration \(id) cannot start: \(reason)")
+            }
+            next.state = .executing
+        case .verify:
+            next.state = .verifying
+        case .complete(let timeToGreen):
+            next.state = .completed
+            next.timeToGreen = timeToGreen
+        case .fail(let reason), .interrupt(let reason), .failRollback(let reason):
+            next.state = kind.moves.to.first ?? state
+            next.outcome = reason
+        case .resume:
+            next.state = .executing
+        case .rollback:
+            next.state = .rollingBack
+        case .finishRollback:
+            next.state = .rolledBack
+        }
+        next.version += 1
+        next.lastChange = StateChange(user: actor.user, at: now, action: action.auditName)
+        return next
+    }
+
+    /// Why the approvals of an approved migration no longer hold (another digest, or older than
+    /// `expire_after`), or nil when they do.
+    public func voidReason(at now: Date, policy: ApprovalPolicy) -> String? {
+        guard let digest = preflight?.digest else { return "it has no preflight" }
+        if let other = approvals.first(where: { $0.digest != digest }) {
+            return "the approval by \(other.user) was given on digest \(other.digest.prefix(8)), "
+                + "the preflight's is now \(digest.prefix(8))"
+        }
+        if let old = approvals.first(where: { $0.expiresAt <= now }) {
+            return "the approval by \(old.user) at \(RFC3339.string(from: old.at)) is older than "
+                + Self.hours(policy.expireAfterSeconds)
+        }
+        if approvals.count < policy.requiredApprovals {
+            return "it has \(approvals.count) of the \(policy.requiredApprovals) approvals it needs"
+        }
+        return nil
+    }
+
+    private func checkRights(
+        for kind: MigrationAction.Kind,
+        actor: MigrationActor,
+        policy: ApprovalPolicy
+    ) throws(MigrationRefusal) {
+        if kind.needsApprover, !policy.allows(actor) {
+            let list =
+                policy.approvers.isEmpty
+                ? "nobody is ([approvals] approvers is empty)" : policy.approvers.joined(separator: ", ")
+            throw MigrationRefusal(
+                .notApprover,
+                "\(actor.user) is not an approver (approvers: \(list)): cannot \(kind) migration \(id)"
+            )
+        }
+        if kind == .cancel, actor.user != requestedBy, !policy.allows(actor) {
+            throw MigrationRefusal(
+                .notRequesterOrApprover,
+                "\(actor.user) neither requested migration \(id) (\(requestedBy) did) nor is an approver: cannot cancel it"
+            )
+        }
+    }
+
+    private mutating func recordPreflight(_ result: PreflightResult, at now: Date, policy: ApprovalPolicy) {
+        let previous = preflight?.digest
+        preflight = result
+        if state == .approved {
+            if result.passed, approvals.allSatisfy({ $0.digest == result.digest }) { return }
+            let why =
+                result.passed
+                ? "digest changed from \(previous?.prefix(8) ?? "none") to \(result.digest.prefix(8))"
+                : "preflight failed: " + result.failures.map(\.name).joined(separator: ", ")
+            outcome = "approval void: \(why)"
+            approvals = []
+            state = .ready
+            return
+        }
+        approvals.removeAll { $0.digest != result.digest || $0.expiresAt <= now }
+        state = result.passed ? .ready : .blocked
+    }
+
+    private mutating func approve(
+        digest: String,
+        by actor: MigrationActor,
+        at now: Date,
+        policy: ApprovalPolicy
+    ) throws(MigrationRefusal) {
+        guard actor.user != requestedBy else {
+            throw MigrationRefusal(
+                .ownRequest,
+                "\(actor.user) requested migration \(id) and cannot approve it: another approver must"
+            )
+        }
+        guard let current = preflight?.digest else {
+            throw MigrationRefusal(
+                .preflightMissing,
+                "migration \(id) has no preflight yet: run `locus migrate preflight \(id)`"
+            )
+        }
+        guard digest == current else {
+            throw MigrationRefusal(
+                .digestChanged,
+                "migration \(id) changed since it was shown: its digest is now \(current.prefix(8)), not \(digest.prefix(8)); look at it again"
+            )
+        }
+        var valid = approvals.filter { $0.digest == current && $0.expiresAt > now }
+        if let mine = valid.first(where: { $0.user == actor.user }) {
+            throw MigrationRefusal(
+                .alreadyApprovedByYou,
+                "\(actor.user) already approved migration \(id) at \(RFC3339.string(from: mine.at)); four eyes need another approver"
+            )
+        }
+        valid.append(
+            Approval(
+                user: actor.user,
+                at: now,
+                digest: current,
+                expiresAt: now.addingTimeInterval(policy.expireAfterSeconds)
+            )
+        )
+        approvals = valid
+        state = valid.count >= policy.requiredApprovals ? .approved : .ready
+    }
+
+    private static func required(_ text: String, what: String) throws(MigrationRefusal) -> String {
+        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !trimmed.isEmpty else { throw MigrationRefusal(.invalid, "\(what) is required") }
+        return trimmed
+    }
+
+    static func hours(_ seconds: Double) -> String {
+        let whole = Int(seconds)
+        if whole % 3600 == 0 { return "\(whole / 3600)h" }
+        if whole % 60 == 0 { return "\(whole / 60)m" }
+        return "\(whole)s"
+    }
+}

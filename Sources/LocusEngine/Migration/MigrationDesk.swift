@@ -1,0 +1,146 @@
+import Foundation
+import LocusCore
+import LocusStore
+
+/// What `locus migrate` (and the dashboard) do with migrations: request, preflight, decide, read.
+///
+/// Every decision goes to the store as one transaction with a compare-and-set on the version the
+/// caller read; identity is the login the store records, never a parameter.
+public struct MigrationDesk: Sendable {
+    public let config: LocusConfig
+    public let store: any HistoryStore & MigrationStore
+    public let policy: ApprovalPolicy
+
+    public init(config: LocusConfig, store: any HistoryStore & MigrationStore) {
+        self.config = config
+        self.store = store
+        self.policy = ApprovalPolicy(config.approvals)
+    }
+
+    /// A request for `workload` to `site` (and `address`), as it would be recorded: from where the
+    /// snapshot says the workload is, with the address it has now.
+    public func draft(
+        workload name: String,
+        to site: String,
+        address: String?,
+        host: String?,
+        reason: String,
+        snapshot: Snapshot,
+        requestedBy: String,
+        at now: Date
+    ) throws(MigrationDeskError) -> Migration {
+        guard let workload = snapshot.workloads[name] else {
+            throw .unknownWorkload(name, known: snapshot.workloads.count)
+        }
+        if let address, IPAddress(address) == nil {
+            throw .invalid("--address \(address) is not an IP address")
+        }
+        guard config.site(named: site) != nil else {
+            throw .invalid(
+                "no [[site]] named \(site) in \(config.file) (sites: \(config.sites.map(\.name).joined(separator: ", ")))"
+            )
+        }
+        return Migration(
+            id: Migration.makeID(),
+            workload: name,
+            fromSite: workload.spec.site,
+            toSite: site,
+            fromAddress: workload.spec.address.description,
+            toAddress: address.flatMap { IPAddress($0)?.description } ?? workload.spec.address.description,
+            destinationHost: host,
+            reason: reason,
+            requestedBy: requestedBy,
+            requestedAt: now
+        )
+    }
+
+    /// The preflight of `migration` against `snapshot` and the store's other migrations.
+    public func preflight(
+        _ migration: Migration,
+        snapshot: Snapshot,
+        at now: Date
+    ) async throws(MigrationStoreError) -> PreflightResult {
+        let others = try await store.migrations()
+        return await MigrationPreflight(config: config).run(for: migration, snapshot: snapshot, others: others, at: now)
+    }
+
+    /// Records the request, then its preflight: requesting changes nothing by itself.
+    public func request(
+        _ draft: Migration,
+        snapshot: Snapshot,
+        origin: AuditOrigin
+    ) async throws(MigrationStoreError) -> Migration {
+        let recorded = try await store.request(draft, origin: origin)
+        let result = try await preflight(recorded, snapshot: snapshot, at: Date())
+        return try await store.apply(
+            .recordPreflight(result),
+            to: recorded.id,
+            expectedVersion: recorded.version,
+            policy: policy,
+            origin: origin,
+            at: Date()
+        )
+    }
+
+    /// Re-runs the preflight of `id` and records it.
+    public func rerunPreflight(
+        _ id: String,
+        snapshot: Snapshot,
+        origin: AuditOrigin
+    ) async throws(MigrationStoreError) -> Migration {
+        let current = try await existing(id)
+        let result = try await preflight(current, snapshot: snapshot, at: Date())
+        return try await decide(.recordPreflight(result), on: current, origin: origin)
+    }
+
+    /// Applies an operator's decision to the version of the migration the caller read. A request
+    /// found expired is recorded as expired (anyone may) before the refusal is returned.
+    public func decide(
+        _ action: MigrationAction,
+        on read: Migration,
+        origin: AuditOrigin
+    ) async throws(MigrationStoreError) -> Migration {
+        do {
+            return try await store.apply(
+                action,
+                to: read.id,
+                expectedVersion: read.version,
+                policy: policy,
+                origin: origin,
+                at: Date()
+            )
+        } catch {
+            if case .refused(let refusal) = error, refusal.reason == .expired {
+                _ = try? await store.apply(
+                    .expire,
+                    to: read.id,
+                    expectedVersion: nil,
+                    policy: policy,
+                    origin: origin,
+                    at: Date()
+                )
+            }
+            throw error
+        }
+    }
+
+    public func existing(_ id: String) async throws(MigrationStoreError) -> Migration {
+        guard let migration = try await store.migration(id: id) else { throw .notFound(id: id) }
+        return migration
+    }
+}
+
+/// Why a request could not even be drafted.
+public enum MigrationDeskError: Error, Sendable, Hashable, CustomStringConvertible {
+    case unknownWorkload(String, known: Int)
+    case invalid(String)
+
+    public var description: String {
+        switch self {
+        case .unknownWorkload(let name, let known):
+            "no workload named \(name) in the inventories (\(known) known); `locus snapshot` lists them"
+        case .invalid(let reason):
+            reason
+        }
+    }
+}
