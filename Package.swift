@@ -80,6 +80,7 @@ let package = Package(
             dependencies: [
                 "LocusCore",
                 "LocusEngine",
+                "LocusStore",
                 "LISP",
                 "LISPNet",
                 "DNS",

@@ -1,6 +1,7 @@
 import Foundation
 import LISP
 import LISPNet
+import LocusStore
 import Logging
 import NIOCore
 
@@ -153,6 +154,14 @@ public actor Lab {
                 )
             }
             try await registerFirst(world: world, xtrs: xtrs)
+            try await writeLocusConfig(
+                world: world,
+                addresses: addresses,
+                infrastructure: started,
+                configuration: configuration,
+                xtrs: xtrs,
+                in: directory
+            )
             let churn = ChurnDriver(
                 world: world,
                 seed: configuration.seed,
@@ -297,6 +306,24 @@ public actor Lab {
             InventoryDocument(workloads: world.workloads, dependencies: infrastructure.dependencies).render(),
             to: inventoryFileName
         )
+    }
+
+    /// `locus.toml`, written once the xTRs are bound so that each site names the port its RLOCs answer
+    /// probes on; the store it names is marked as a lab store (the only kind where `lab` may request).
+    private static func writeLocusConfig(
+        world: LabWorld,
+        addresses: MapServer.BoundAddresses,
+        infrastructure: LabInfrastructure,
+        configuration: LabConfiguration,
+        xtrs: [SimulatedXTR],
+        in directory: LabDirectory
+    ) async throws {
+        let listen = addresses.listen.hostPortDescription
+        let api = addresses.api?.hostPortDescription ?? ""
+        var probePorts: [String: Int] = [:]
+        for xtr in xtrs {
+            if let port = try await xtr.probeAddresses().first?.port { probePorts[xtr.site.name] = port }
+        }
         try directory.write(
             LocusDocument(
                 name: configuration.name,
@@ -306,9 +333,16 @@ public actor Lab {
                 inventoryFile: inventoryFileName,
                 storeFile: storeFileName,
                 dnsServer: infrastructure.dns.server,
-                loadBalancerAPI: infrastructure.loadBalancer?.runtimeAPI
+                loadBalancerAPI: infrastructure.loadBalancer?.runtimeAPI,
+                probePorts: probePorts,
+                approvers: [LoginIdentity.currentUser()]
             ).render(),
             to: configFileName
         )
+        do {
+            try await SQLiteHistoryStore(path: directory.url(storeFileName)).markAsLabStore()
+        } catch {
+            throw LabError.store("\(error)")
+        }
     }
 }

@@ -7,6 +7,8 @@ public enum LabError: Error, Sendable, Hashable, CustomStringConvertible {
     case stopped
     /// A site service, the DNS responder or the mover's change to them failed.
     case serviceFailed(reason: String)
+    /// The lab's store could not be prepared.
+    case store(String)
 
     public var description: String {
         switch self {
@@ -22,6 +24,8 @@ public enum LabError: Error, Sendable, Hashable, CustomStringConvertible {
             return "the lab has been stopped"
         case .serviceFailed(let reason):
             return reason
+        case .store(let reason):
+            return "the lab's store: \(reason)"
         }
     }
 }

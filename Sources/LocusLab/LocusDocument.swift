@@ -1,3 +1,5 @@
+import LocusCore
+
 /// `locus.toml` (CONFIG.md) pointing Locus at the lab: its sites and RLOCs, its map-resolver with the
 /// registration table, its inventory file and a store inside the lab directory.
 public struct LocusDocument: Sendable {
@@ -14,6 +16,11 @@ public struct LocusDocument: Sendable {
     public var dnsServer: String?
     /// `host:port` of the lab HAProxy's Runtime API, when it runs one.
     public var loadBalancerAPI: String?
+    /// The port each site's RLOCs answer RLOC-probes on, when it is not the default.
+    public var probePorts: [String: Int]
+    /// `[approvals] approvers`: the user running the lab, so that one person can approve what the
+    /// lab requests.
+    public var approvers: [String]
 
     public init(
         name: String,
@@ -23,7 +30,9 @@ public struct LocusDocument: Sendable {
         inventoryFile: String,
         storeFile: String,
         dnsServer: String? = nil,
-        loadBalancerAPI: String? = nil
+        loadBalancerAPI: String? = nil,
+        probePorts: [String: Int] = [:],
+        approvers: [String] = []
     ) {
         self.name = name
         self.sites = sites
@@ -33,6 +42,8 @@ public struct LocusDocument: Sendable {
         self.storeFile = storeFile
         self.dnsServer = dnsServer
         self.loadBalancerAPI = loadBalancerAPI
+        self.probePorts = probePorts
+        self.approvers = approvers
     }
 
     public func render() -> String {
@@ -50,6 +61,7 @@ public struct LocusDocument: Sendable {
                 name = \(TOMLText.quoted(site.name))
                 rlocs = \(TOMLText.array(site.rlocs.map(\.description)))
                 hosts = \(TOMLText.array(site.hosts))
+                probe_port = \(probePorts[site.name] ?? SiteConfig.defaultProbePort)
 
                 """
         }
@@ -88,6 +100,15 @@ public struct LocusDocument: Sendable {
                 name = \(TOMLText.quoted(LabDependencyPlan.loadBalancerName))
                 kind = "haproxy"
                 runtime_api = \(TOMLText.quoted(loadBalancerAPI))
+
+                """
+        }
+        if !approvers.isEmpty {
+            out += """
+
+                [approvals]
+                approvers = \(TOMLText.array(approvers))
+                expire_after = "4h"
 
                 """
         }

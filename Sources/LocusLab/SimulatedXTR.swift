@@ -61,8 +61,12 @@ public actor SimulatedXTR {
         for eid in eids {
             records[eid] = record(for: eid, mapVersion: mapVersion)
         }
+        // Every RLOC of the site answers on one port, so the site's `probe_port` names them all.
+        var port = probePort
         for rloc in site.rlocs {
-            responders.append(try await startResponder(on: rloc))
+            let responder = try await startResponder(on: rloc, port: port)
+            responders.append(responder)
+            if let bound = try await responder.localAddress().port { port = bound }
         }
         try await registerAll()
         tasks.append(Task { await self.refreshPeriodically() })
@@ -201,28 +205,18 @@ public actor SimulatedXTR {
         }
     }
 
-    private func startResponder(on rloc: IPAddress) async throws -> RLOCProbeResponder {
+    private func startResponder(on rloc: IPAddress, port: Int) async throws -> RLOCProbeResponder {
         let preferred = RLOCProbeResponder(
-            address: try SocketAddress(ipAddress: rloc.description, port: probePort),
+            address: try SocketAddress(ipAddress: rloc.description, port: port),
             records: Array(records.values)
         )
         tasks.append(Task { try? await preferred.run() })
-        if probePort == 0 {
-            _ = try await preferred.localAddress()
-            return preferred
-        }
         do {
             _ = try await preferred.localAddress()
             return preferred
-        } catch {
+        } catch  where port != 0 {
             // Another lab (or an xTR) holds the port on this address: any free port still answers probes.
-            let fallback = RLOCProbeResponder(
-                address: try SocketAddress(ipAddress: rloc.description, port: 0),
-                records: Array(records.values)
-            )
-            tasks.append(Task { try? await fallback.run() })
-            _ = try await fallback.localAddress()
-            return fallback
+            return try await startResponder(on: rloc, port: 0)
         }
     }
 }

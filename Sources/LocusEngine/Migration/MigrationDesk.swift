@@ -40,6 +40,9 @@ public struct MigrationDesk: Sendable {
                 "no [[site]] named \(site) in \(config.file) (sites: \(config.sites.map(\.name).joined(separator: ", ")))"
             )
         }
+        guard workload.spec.site != site else {
+            throw .invalid("\(name) is already at \(site) (inventory \(workload.sources.joined(separator: ", ")))")
+        }
         return Migration(
             id: Migration.makeID(),
             workload: name,

@@ -141,7 +141,8 @@ public struct DNSProbe: Sendable {
         answer: DNSResponse,
         at checkedAt: Date
     ) -> DependencyStatus {
-        let targets = answer.message.answers.filter { $0.type == .ptr }.compactMap(\.data.targetName)
+        let records = answer.message.answers.filter { $0.type == .ptr }
+        let targets = records.compactMap(\.data.targetName)
         var status = DependencyStatus(
             kind: .ptr,
             target: reverse.description,
@@ -150,8 +151,11 @@ public struct DNSProbe: Sendable {
             expected: name.description,
             observed: targets.isEmpty ? nil : targets.map(\.description).joined(separator: ", "),
             detail: "asked \(client.server) for \(reverse) PTR",
-            checkedAt: checkedAt
+            checkedAt: checkedAt,
+            ttlThreshold: config.ttlThreshold
         )
+        // A migration re-pointing the PTR is seen only as fast as its TTL allows.
+        status.ttl = records.map(\.ttl).min().map { .seconds(Int64($0)) }
         if let refusal = Self.refusal(answer, question: "\(reverse) PTR") {
             status.state = .unknown
             status.detail = refusal
