@@ -31,6 +31,9 @@ public struct SQLiteHistoryStore: HistoryStore {
 
     /// Two processes opening a fresh file at once both switch it to WAL; SQLite answers the loser
     /// SQLITE_BUSY at once, without waiting out the busy timeout, so the open is tried again shortly.
+    /// A process of another user that opens the file while a first one is creating the `-shm` file
+    /// (created under the umask, then widened to 0660) finds it read-only for that moment and gets a
+    /// SQLITE_READONLY code: tried again too; a store really read-only for this user still fails.
     private static func openPool(
         at path: String,
         configuration: Configuration
@@ -41,13 +44,17 @@ public struct SQLiteHistoryStore: HistoryStore {
         while true {
             do {
                 return try DatabasePool(path: path, configuration: configuration)
-            } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY && attempts < 5 {
+            } catch let error as DatabaseError where isTransientAtOpen(error) && attempts < 8 {
                 attempts += 1
                 usleep(useconds_t(20_000 * attempts))
             } catch {
                 throw .cannotOpen(path: path, reason: reason(error))
             }
         }
+    }
+
+    private static func isTransientAtOpen(_ error: DatabaseError) -> Bool {
+        error.resultCode == .SQLITE_BUSY || error.resultCode == .SQLITE_READONLY
     }
 
     private func migrate() throws(HistoryStoreError) {

@@ -6,7 +6,9 @@ import Testing
 
 @Suite("RLOC-probe responder of a simulated xTR")
 struct RLOCProbeResponderTests {
-    @Test("an RLOC probe is answered with P set and A = 1 for the served EID-prefix only")
+    @Test(
+        "an RLOC probe is answered with P set and A = 1 and a probe for an EID it does not serve gets a negative answer"
+    )
     func answersProbes() async throws {
         let rloc = try SocketAddress(ipAddress: "127.0.1.1", port: 0)
         let responder = RLOCProbeResponder(
@@ -40,13 +42,24 @@ struct RLOCProbeResponderTests {
         #expect(reply.records.first?.isAuthoritative == true)
         #expect(reply.records.first?.prefix == EIDPrefix("10.1.0.0/24"))
 
-        // An EID this xTR does not serve gets no answer; the next probe for a served one still does.
+        // A probe for an EID this xTR does not serve is answered too (the locator is alive), with a
+        // negative record that claims nothing; a served one still gets its mapping.
         var other = probe
         other.records = [MapRequest.Record(prefix: EIDPrefix("10.9.0.1/32")!)]
         other.nonce = 1
         var otherBytes = ByteBuffer()
         try otherBytes.writeMapRequest(other)
         try await prober.send(otherBytes, to: address)
+        var negative = try #require(await prober.next()).data
+        guard case .mapReply(let unserved) = try LISPMessage.decode(from: &negative) else {
+            Issue.record("expected a Map-Reply")
+            return
+        }
+        #expect(unserved.nonce == 1)
+        #expect(unserved.isProbeReply)
+        #expect(unserved.records.first?.locators.isEmpty == true)
+        #expect(unserved.records.first?.isAuthoritative == false)
+        #expect(unserved.records.first?.action == .nativelyForward)
         try await prober.send(bytes, to: address)
         var next = try #require(await prober.next()).data
         guard case .mapReply(let second) = try LISPMessage.decode(from: &next) else {
@@ -54,7 +67,7 @@ struct RLOCProbeResponderTests {
             return
         }
         #expect(second.nonce == 0xABCD)
-        #expect(await responder.answered == 2)
+        #expect(await responder.answered == 3)
         await responder.shutdown()
     }
 }

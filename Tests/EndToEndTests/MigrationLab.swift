@@ -1,0 +1,121 @@
+import Foundation
+import LocusTestSupport
+
+/// `locus lab --headless` in a directory shared by the operator accounts, with a configuration whose
+/// `[approvals]` and `[migration]` are the test's, and `locus` run as any of those users.
+final class MigrationLab {
+    let scratch: ScratchDirectory
+    let lab: LabSubprocess
+    let configFile: String
+    let storeFile: String
+    let labDirectory: String
+    /// Workload name → site, from the lab's inventory.
+    let sites: [String: String]
+    let siteNames: [String]
+
+    init(approvers: [String] = ["ops1", "@netops"], fourEyes: Bool = false) async throws {
+        try OperatorAccounts.ensure()
+        scratch = try ScratchDirectory()
+        labDirectory = scratch.file("lab")
+        let lab = try LabSubprocess(
+            arguments: ["lab", "--headless", "--workloads", "12", "--seed", "5", "--dir", labDirectory],
+            scratch: scratch
+        )
+        self.lab = lab
+        do {
+            configFile = try await lab.firstLine(within: .seconds(60))
+            storeFile = labDirectory + "/locus.sqlite"
+            let inventory = try String(contentsOfFile: labDirectory + "/inventory.toml", encoding: .utf8)
+            var sites: [String: String] = [:]
+            var name: String?
+            for line in inventory.split(separator: "\n") {
+                let text = line.trimmingCharacters(in: .whitespaces)
+                if text.hasPrefix("name = \""), name == nil { name = Self.quoted(text) }
+                if text.hasPrefix("site = \""), let current = name { sites[current] = Self.quoted(text) }
+                if text == "[[workload]]" { name = nil }
+            }
+            self.sites = sites
+            siteNames = Array(Set(sites.values)).sorted()
+            try Self.rewrite(configFile, approvers: approvers, fourEyes: fourEyes)
+            try OperatorAccounts.shareDirectory(scratch.path)
+        } catch {
+            lab.kill()
+            throw error
+        }
+    }
+
+    deinit {
+        lab.kill()
+    }
+
+    /// A site the workload is not at.
+    func otherSite(than workload: String) -> String {
+        siteNames.first { $0 != sites[workload] } ?? "none"
+    }
+
+    /// `locus ARGUMENTS --config FILE` as `user`, through `runuser`: the process really is that login.
+    func locus(as user: String, _ arguments: [String]) async throws -> ChildProcess.Output {
+        try await ChildProcess.runDetached(
+            "/usr/sbin/runuser",
+            ["-u", user, "--", LocusBinary.path] + arguments + ["--config", configFile]
+        )
+    }
+
+    /// `locus … --json` as `user`, which must exit 0, parsed.
+    func json(as user: String, _ arguments: [String]) async throws -> [String: Any] {
+        let result = try await locus(as: user, arguments + ["--json"])
+        guard result.status == 0,
+            let document = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
+        else {
+            throw TestServerError(
+                "locus \(arguments) as \(user) exited \(result.status): \(result.stderr)\(result.stdout)"
+            )
+        }
+        return document
+    }
+
+    /// Requests `workload` to another site as `user` and returns the migration's id.
+    func request(_ workload: String, as user: String, reason: String = "rack retirement") async throws -> String {
+        let document = try await json(
+            as: user,
+            ["migrate", "request", workload, "--to", otherSite(than: workload), "--reason", reason]
+        )
+        guard let id = document["id"] as? String else { throw TestServerError("no id in \(document)") }
+        return id
+    }
+
+    func shutDown() async throws {
+        lab.terminate()
+        _ = try await lab.exitStatus(within: .seconds(30))
+    }
+
+    private static func quoted(_ line: String) -> String {
+        let parts = line.split(separator: "\"")
+        return parts.count > 1 ? String(parts[1]) : ""
+    }
+
+    /// Replaces the lab's `[approvals]` and adds a `[migration]` whose mover does nothing.
+    private static func rewrite(_ file: String, approvers: [String], fourEyes: Bool) throws {
+        let text = try String(contentsOfFile: file, encoding: .utf8)
+        var kept: [String] = []
+        var dropping = false
+        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            if line.hasPrefix("[") { dropping = line.hasPrefix("[approvals]") || line.hasPrefix("[migration]") }
+            if !dropping { kept.append(String(line)) }
+        }
+        let list = approvers.map { "\"\($0)\"" }.joined(separator: ", ")
+        kept.append(
+            """
+
+            [migration]
+            mover = ["/bin/true", "{workload}", "{site}"]
+
+            [approvals]
+            approvers = [\(list)]
+            four_eyes = \(fourEyes)
+            expire_after = "4h"
+            """
+        )
+        try kept.joined(separator: "\n").write(toFile: file, atomically: true, encoding: .utf8)
+    }
+}
