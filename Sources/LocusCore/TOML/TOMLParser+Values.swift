@@ -40,9 +40,7 @@ extension TOMLParser {
             case UInt8(ascii: "\n"), UInt8(ascii: "\r"):
                 throw error("unterminated string (a basic string ends on its line; use \"\"\" for several lines)")
             default:
-                if byte < 0x20 && byte != UInt8(ascii: "\t") || byte == 0x7F {
-                    throw error("control character in a string; write it as an escape")
-                }
+                try checkNotControl(byte)
                 result.append(byte)
                 advance()
             }
@@ -58,6 +56,7 @@ extension TOMLParser {
             if byte == UInt8(ascii: "\n") || byte == UInt8(ascii: "\r") {
                 throw error("unterminated string (a literal string ends on its line; use ''' for several lines)")
             }
+            try checkNotControl(byte)
             advance()
         }
         let value = String(decoding: bytes[start..<index], as: UTF8.self)
@@ -94,9 +93,19 @@ extension TOMLParser {
             } else if !literal && byte == UInt8(ascii: "\\") {
                 result.append(contentsOf: try parseEscape())
             } else {
+                try checkNotControl(byte)
                 result.append(byte)
                 advance()
             }
+        }
+    }
+
+    /// TOML strings may hold a tab but no other control character: those must be escaped, which a
+    /// literal string cannot do.
+    private func checkNotControl(_ byte: UInt8) throws(TOMLError) {
+        if byte < 0x20 && byte != UInt8(ascii: "\t") || byte == 0x7F {
+            let code = "U+00" + (byte < 0x10 ? "0" : "") + String(byte, radix: 16, uppercase: true)
+            throw error("control character \(code) in a string; in a basic string write it as an escape (\\u00XX)")
         }
     }
 
