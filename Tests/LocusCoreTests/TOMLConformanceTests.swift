@@ -48,7 +48,7 @@ struct TOMLConformanceTests {
             let expectedURL = Self.corpus.appendingPathComponent(String(name.dropLast(5)) + ".json")
             let expected = try JSONSerialization.jsonObject(with: Data(contentsOf: expectedURL), options: [])
             do {
-                let table = try TOML.parse(String(decoding: bytes, as: UTF8.self))
+                let table = try TOML.parse(utf8: Array(bytes))
                 if let mismatch = TaggedJSON.mismatch(TOMLValue(line: 1, kind: .table(table)), expected, at: "") {
                     failures.append("\(name): \(mismatch)")
                 }
@@ -64,7 +64,7 @@ struct TOMLConformanceTests {
         var failures: [String] = []
         for name in try Self.listedCases() where name.hasPrefix("invalid/") {
             let bytes = try Data(contentsOf: Self.corpus.appendingPathComponent(name))
-            if let table = try? TOML.parse(String(decoding: bytes, as: UTF8.self)) {
+            if let table = try? TOML.parse(utf8: Array(bytes)) {
                 failures.append("\(name): accepted, read as \(table.keys)")
             }
         }
