@@ -98,6 +98,11 @@ struct TOMLTests {
             ("[[a]]\n[a]", 2, "defined more than once"),
             ("a = 1\n[a.b]", 2, "is a value, not a table"),
             ("s = \"\\q\"", 1, "unknown escape"),
+            ("\nd = 2023-02-29", 2, "invalid value `2023-02-29`: day 29 is out of range (1–28)"),
+            ("t = 24:00:00", 1, "hour 24 is out of range (0–23)"),
+            ("n = 1__000", 1, "an underscore must stand between two digits"),
+            ("s = 'a\u{1}b'", 1, "control character U+0001 in a string"),
+            ("site = dc-east", 1, "invalid value `dc-east`: a string needs quotes"),
         ]
     )
     func rejectsBadDocumentsNamingTheLine(text: String, line: Int, message: String) {
@@ -106,6 +111,30 @@ struct TOMLTests {
         } throws: { error in
             guard let error = error as? TOMLError else { return false }
             return error.line == line && error.message.contains(message)
+        }
+    }
+
+    @Test func readsEachKindOfDateAndTimeAsWritten() throws {
+        let table = try TOML.parse(
+            "odt = 1979-05-27 07:32:00-07:00\nldt = 1979-05-27T07:32:00.5\nld = 1979-05-27\nlt = 07:32:00\n"
+        )
+        #expect(table["odt"]?.kind == .dateTime("1979-05-27 07:32:00-07:00"))
+        #expect(table["ldt"]?.kind == .localDateTime("1979-05-27T07:32:00.5"))
+        #expect(table["ld"]?.kind == .localDate("1979-05-27"))
+        #expect(table["lt"]?.kind == .localTime("07:32:00"))
+        #expect(table["lt"]?.typeName == "local time")
+    }
+
+    @Test func refusesBytesThatAreNotUTF8AtTheirLine() {
+        let bytes = Array("a = 1\ns = \"".utf8) + [0xC3, 0x28] + Array("\"\n".utf8)
+        #expect(
+            throws: TOMLError(
+                line: 2,
+                column: 6,
+                message: "the file is not valid UTF-8 (byte 0xC3); TOML files must be UTF-8"
+            )
+        ) {
+            _ = try TOML.parse(utf8: bytes)
         }
     }
 

@@ -177,8 +177,8 @@ struct InventoryParser {
             what: "loadbalancer",
             known: references.loadBalancers
         )
-        let backend = reader.name("backend", in: table, required: context)
-        let server = reader.name("server", in: table, required: context)
+        let backend = haproxyName("backend", in: table, context: context)
+        let server = haproxyName("server", in: table, context: context)
         let port = reader.integer("port", in: table, range: 1...65535, required: context)
         guard let balancer, let backend, let server, let port else { return nil }
         return LoadBalancerDependencySpec(
@@ -188,6 +188,17 @@ struct InventoryParser {
             port: UInt16(port),
             line: table.line
         )
+    }
+
+    /// A backend or server name, refused at its line when HAProxy would not take it: it is sent to
+    /// the Runtime API as a word of a command.
+    mutating func haproxyName(_ key: String, in table: TOMLTable, context: String) -> String? {
+        guard let name = reader.name(key, in: table, required: context) else { return nil }
+        if let problem = HAProxyName.problem(with: name, role: key) {
+            reader.error(line: table[key]?.line ?? table.line, problem)
+            return nil
+        }
+        return name
     }
 
     mutating func parseTCPDependency(_ table: TOMLTable, context: String) -> TCPDependencySpec? {

@@ -40,9 +40,7 @@ extension TOMLParser {
             case UInt8(ascii: "\n"), UInt8(ascii: "\r"):
                 throw error("unterminated string (a basic string ends on its line; use \"\"\" for several lines)")
             default:
-                if byte < 0x20 && byte != UInt8(ascii: "\t") || byte == 0x7F {
-                    throw error("control character in a string; write it as an escape")
-                }
+                try checkNotControl(byte)
                 result.append(byte)
                 advance()
             }
@@ -58,6 +56,7 @@ extension TOMLParser {
             if byte == UInt8(ascii: "\n") || byte == UInt8(ascii: "\r") {
                 throw error("unterminated string (a literal string ends on its line; use ''' for several lines)")
             }
+            try checkNotControl(byte)
             advance()
         }
         let value = String(decoding: bytes[start..<index], as: UTF8.self)
@@ -94,9 +93,19 @@ extension TOMLParser {
             } else if !literal && byte == UInt8(ascii: "\\") {
                 result.append(contentsOf: try parseEscape())
             } else {
+                try checkNotControl(byte)
                 result.append(byte)
                 advance()
             }
+        }
+    }
+
+    /// TOML strings may hold a tab but no other control character: those must be escaped, which a
+    /// literal string cannot do.
+    private func checkNotControl(_ byte: UInt8) throws(TOMLError) {
+        if byte < 0x20 && byte != UInt8(ascii: "\t") || byte == 0x7F {
+            let code = "U+00" + (byte < 0x10 ? "0" : "") + String(byte, radix: 16, uppercase: true)
+            throw error("control character \(code) in a string; in a basic string write it as an escape (\\u00XX)")
         }
     }
 
@@ -193,77 +202,5 @@ extension TOMLParser {
                 throw error("expected `,` or `}` in the inline table, found \(describeNext())")
             }
         }
-    }
-
-    // MARK: Scalars
-
-    private mutating func parseScalar() throws(TOMLError) -> TOMLValue.Kind {
-        let start = index
-        let column = index - lineStart + 1
-        while let byte = peek(), !Self.endsScalar(byte) { advance() }
-        // A date and a time may be separated by one space: "1979-05-27 07:32:00".
-        if peek() == UInt8(ascii: " "), let next = peek(1), (0x30...0x39).contains(next),
-            Self.looksLikeDate(bytes[start..<index])
-        {
-            advance()
-            while let byte = peek(), !Self.endsScalar(byte) { advance() }
-        }
-        let token = String(decoding: bytes[start..<index], as: UTF8.self)
-        if let kind = Self.scalar(from: token) { return kind }
-        throw TOMLError(line: line, column: column, message: "invalid value `\(token)`")
-    }
-
-    private static func endsScalar(_ byte: UInt8) -> Bool {
-        switch byte {
-        case UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "\n"), UInt8(ascii: "\r"), UInt8(ascii: ","),
-            UInt8(ascii: "]"), UInt8(ascii: "}"), UInt8(ascii: "#"):
-            return true
-        default:
-            return false
-        }
-    }
-
-    /// `YYYY-MM-DD` alone (`exactly`) or at the start of a date-time.
-    private static func looksLikeDate(_ token: ArraySlice<UInt8>, exactly: Bool = true) -> Bool {
-        (exactly ? token.count == 10 : token.count >= 10) && token[token.startIndex + 4] == UInt8(ascii: "-")
-            && token[token.startIndex + 7] == UInt8(ascii: "-")
-    }
-
-    static func scalar(from token: String) -> TOMLValue.Kind? {
-        switch token {
-        case "true": return .boolean(true)
-        case "false": return .boolean(false)
-        case "inf", "+inf": return .float(.infinity)
-        case "-inf": return .float(-.infinity)
-        case "nan", "+nan", "-nan": return .float(.nan)
-        default: break
-        }
-        let utf8 = Array(token.utf8)
-        if looksLikeDate(utf8[...], exactly: false) || (utf8.count >= 8 && utf8[2] == UInt8(ascii: ":")) {
-            return isDateTime(token) ? .dateTime(token) : nil
-        }
-        guard !token.contains("__"), !token.hasPrefix("_"), !token.hasSuffix("_") else { return nil }
-        let plain = token.filter { $0 != "_" }
-        for (prefix, radix) in [("0x", 16), ("0o", 8), ("0b", 2)] where plain.hasPrefix(prefix) {
-            return Int64(plain.dropFirst(2), radix: radix).map { .integer($0) }
-        }
-        let unsigned = plain.hasPrefix("+") || plain.hasPrefix("-") ? plain.dropFirst() : plain[...]
-        // Leading zeros are not allowed in decimal integers or in the integer part of floats.
-        if unsigned.count > 1 && unsigned.hasPrefix("0") && !unsigned.hasPrefix("0.")
-            && !unsigned.hasPrefix("0e") && !unsigned.hasPrefix("0E")
-        {
-            return nil
-        }
-        if plain.allSatisfy({ $0.isNumber || $0 == "+" || $0 == "-" }) {
-            return Int64(plain).map { .integer($0) }
-        }
-        if plain.hasSuffix(".") || plain.contains(".e") || plain.contains(".E") || unsigned.hasPrefix(".") {
-            return nil
-        }
-        return Double(plain).map { .float($0) }
-    }
-
-    private static func isDateTime(_ token: String) -> Bool {
-        token.allSatisfy { $0.isNumber || "-:TtZz.+ ".contains($0) }
     }
 }

@@ -5,11 +5,12 @@ struct TOMLParser {
     var line = 1
     var lineStart = 0
 
-    init(text: String) {
-        self.bytes = Array(text.utf8)
+    init(bytes: [UInt8]) {
+        self.bytes = bytes
     }
 
     mutating func parseDocument() throws(TOMLError) -> TOMLTable {
+        try validateEncoding()
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { index = 3 }
         let root = TOMLTableNode(line: 1, origin: .header)
         var current = root

@@ -6,8 +6,15 @@ public struct TOMLValue: Sendable, Equatable {
         case integer(Int64)
         case float(Double)
         case boolean(Bool)
-        /// Dates and times are kept as written; nothing in Locus interprets them yet.
+        /// An offset date-time (`1979-05-27T07:32:00Z`). Dates and times are kept as
+        /// written (the parser has checked them); nothing in Locus interprets them yet.
         case dateTime(String)
+        /// A date-time without an offset (`1979-05-27T07:32:00`).
+        case localDateTime(String)
+        /// A date alone (`1979-05-27`).
+        case localDate(String)
+        /// A time of day alone (`07:32:00`).
+        case localTime(String)
         case array([TOMLValue])
         case table(TOMLTable)
     }
@@ -63,6 +70,9 @@ public struct TOMLValue: Sendable, Equatable {
         case .float: return "float"
         case .boolean: return "boolean"
         case .dateTime: return "date-time"
+        case .localDateTime: return "local date-time"
+        case .localDate: return "local date"
+        case .localTime: return "local time"
         case .array: return "array"
         case .table: return "table"
         }

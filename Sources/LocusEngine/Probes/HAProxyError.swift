@@ -13,6 +13,12 @@ public enum HAProxyError: Error, Sendable, Hashable, CustomStringConvertible {
     case timeout(address: RuntimeAPIAddress, after: Duration)
     case malformedReply(address: RuntimeAPIAddress, reason: String)
     case network(address: RuntimeAPIAddress, reason: String)
+    /// A backend, server or address that is empty or has a character HAProxy does not take in names
+    /// (a space, `;`, a newline…): refused before connecting, so it cannot become another argument
+    /// or command. `character` is nil for an empty value.
+    case unsafeArgument(role: String, value: String, character: Unicode.Scalar?, address: RuntimeAPIAddress)
+    /// A command with a character that would end it or start another (`;`, a newline…): not sent.
+    case unsafeCommand(String, character: Unicode.Scalar, address: RuntimeAPIAddress)
 
     public var description: String {
         switch self {
@@ -30,6 +36,15 @@ public enum HAProxyError: Error, Sendable, Hashable, CustomStringConvertible {
             "HAProxy at \(address) answered something unexpected: \(reason)"
         case .network(let address, let reason):
             "cannot talk to HAProxy's runtime API at \(address): \(reason)"
+        case .unsafeArgument(let role, _, nil, let address):
+            "not sent to HAProxy at \(address): the \(role) name is empty"
+        case .unsafeArgument(let role, let value, let character?, let address):
+            "not sent to HAProxy at \(address): \(role) \(value.debugDescription): character "
+                + "\(HAProxyName.describe(character)) is not allowed in an HAProxy name; "
+                + HAProxyName.allowedDescription
+        case .unsafeCommand(let command, let character, let address):
+            "not sent to HAProxy at \(address): command \(command.debugDescription) holds "
+                + "\(HAProxyName.describe(character)), which would end it or start another command"
         }
     }
 }
@@ -74,5 +89,13 @@ enum ConnectFailure: Equatable {
         case .timeout: .timeout(address: address, after: timeout)
         case .other(let reason): .network(address: address, reason: reason)
         }
+    }
+}
+
+extension HAProxyError {
+    /// True for a name refused before anything was sent: a problem of the inventory, not of HAProxy.
+    var isUnsafeArgument: Bool {
+        if case .unsafeArgument = self { return true }
+        return false
     }
 }

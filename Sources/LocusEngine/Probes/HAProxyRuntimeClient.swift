@@ -21,7 +21,13 @@ public struct HAProxyRuntimeClient: Sendable {
     }
 
     /// Sends one command and returns HAProxy's reply verbatim (without the final empty line).
+    ///
+    /// - Throws: `unsafeCommand`, before connecting, when the command holds a character that
+    ///   would end it or chain another one (a control character, `;`, `\\`, anything not ASCII).
     public func send(_ command: String) async throws(HAProxyError) -> String {
+        if let character = command.unicodeScalars.first(where: { !Self.isCommandCharacter($0) }) {
+            throw .unsafeCommand(command, character: character, address: address)
+        }
         let timeout = self.timeout
         let address = self.address
         do {
@@ -44,9 +50,31 @@ public struct HAProxyRuntimeClient: Sendable {
         }
     }
 
+    /// Printable ASCII without `;` (HAProxy's command separator) or `\\` (its escape character).
+    static func isCommandCharacter(_ scalar: Unicode.Scalar) -> Bool {
+        (0x20..<0x7F).contains(scalar.value) && scalar != ";" && scalar != "\\"
+    }
+
+    /// `value` as one word of a command, or `unsafeArgument` when HAProxy would not take it as a name.
+    ///
+    /// Names reach the client from inventories of every kind; checking them here, where commands
+    /// are built, keeps unchecked text off the socket whichever way it came.
+    func argument(_ value: String, role: String) throws(HAProxyError) -> String {
+        // An empty word would change the command's meaning (`show servers state` shows every backend).
+        if value.isEmpty || HAProxyName.firstDisallowed(in: value) != nil {
+            throw .unsafeArgument(
+                role: role,
+                value: value,
+                character: HAProxyName.firstDisallowed(in: value),
+                address: address
+            )
+        }
+        return value
+    }
+
     /// `show servers state BACKEND`, parsed.
     public func serversState(backend: String) async throws(HAProxyError) -> HAProxyServersState {
-        let reply = try await send("show servers state \(backend)")
+        let reply = try await send("show servers state \(try argument(backend, role: "backend"))")
         return try HAProxyServersState(parsing: reply, backend: backend, address: address)
     }
 
@@ -58,7 +86,9 @@ public struct HAProxyRuntimeClient: Sendable {
         address newAddress: String,
         port: UInt16
     ) async throws(HAProxyError) -> String {
-        let reply = try await send("set server \(backend)/\(server) addr \(newAddress) port \(port)")
+        let target = try serverArgument(backend: backend, server: server)
+        let checkedAddress = try argument(newAddress, role: "address")
+        let reply = try await send("set server \(target) addr \(checkedAddress) port \(port)")
         try Self.check(reply, backend: backend, server: server, address: address)
         return reply
     }
@@ -66,7 +96,7 @@ public struct HAProxyRuntimeClient: Sendable {
     /// `enable server BACKEND/SERVER` (leave maintenance); returns HAProxy's reply verbatim.
     @discardableResult
     public func enableServer(backend: String, server: String) async throws(HAProxyError) -> String {
-        let reply = try await send("enable server \(backend)/\(server)")
+        let reply = try await send("enable server \(try serverArgument(backend: backend, server: server))")
         try Self.check(reply, backend: backend, server: server, address: address)
         return reply
     }
@@ -74,9 +104,14 @@ public struct HAProxyRuntimeClient: Sendable {
     /// `disable server BACKEND/SERVER` (put it in maintenance); returns HAProxy's reply verbatim.
     @discardableResult
     public func disableServer(backend: String, server: String) async throws(HAProxyError) -> String {
-        let reply = try await send("disable server \(backend)/\(server)")
+        let reply = try await send("disable server \(try serverArgument(backend: backend, server: server))")
         try Self.check(reply, backend: backend, server: server, address: address)
         return reply
+    }
+
+    /// `BACKEND/SERVER`, each part checked.
+    private func serverArgument(backend: String, server: String) throws(HAProxyError) -> String {
+        "\(try argument(backend, role: "backend"))/\(try argument(server, role: "server"))"
     }
 
     /// Turns HAProxy's refusals into typed errors; anything else is success, reported verbatim.

@@ -35,10 +35,10 @@ public struct LoadBalancerProbe: Sendable {
             do {
                 states[backend] = .success(try await client.serversState(backend: backend))
             } catch {
-                if case .noSuchBackend = error {
-                    states[backend] = .failure(error)
-                } else {
-                    throw error
+                // Both concern this backend alone; the other backends can still be answered.
+                switch error {
+                case .noSuchBackend, .unsafeArgument: states[backend] = .failure(error)
+                default: throw error
                 }
             }
         }
@@ -71,7 +71,14 @@ public struct LoadBalancerProbe: Sendable {
             checkedAt: checkedAt
         )
         let asked = "asked \(address) for show servers state \(spec.backend)"
-        guard case .success(let servers) = state else {
+        let servers: HAProxyServersState
+        switch state {
+        case .success(let answer):
+            servers = answer
+        case .failure(let error) where error.isUnsafeArgument:
+            status.detail = error.description
+            return status
+        default:
             status.state = .missing
             status.detail = "\(asked): No such backend"
             return status
