@@ -38,8 +38,9 @@ final class DependencyLab {
     private var addresses: [String: String] = [:]
 
     /// Starts everything and writes the test's configuration. `reverseZonesFor` are addresses
-    /// (besides the workloads') whose reverse zones BIND serves, empty of records.
-    init(reverseZonesFor extraAddresses: [String] = []) async throws {
+    /// (besides the workloads') whose reverse zones BIND serves, empty of records; with
+    /// `storageListening` the storage service answers too, so every dependency is reachable.
+    init(reverseZonesFor extraAddresses: [String] = [], storageListening: Bool = false) async throws {
         scratch = try ScratchDirectory()
         let labDirectory = scratch.file("lab")
         let lab = try LabSubprocess(
@@ -57,7 +58,7 @@ final class DependencyLab {
             }
             workloads = chosen.map { Workload(name: $0.name, address: $0.address) }
             auth = try LoopbackSocket(listening: true)
-            storage = try LoopbackSocket(listening: false)
+            storage = try LoopbackSocket(listening: storageListening)
             bind = try await BINDProcess(zones: Self.zones(workloads, extraAddresses: extraAddresses), key: Self.key)
             let servers = workloads.map {
                 HAProxyBackend.Server(name: $0.name, address: $0.address, port: Self.serverPort)
