@@ -85,8 +85,9 @@ extension SQLiteHistoryStore: MigrationStore {
                     return .failure(.refused(refusal))
                 }
                 audit.after = next.state.rawValue
-                if let outcome = next.outcome, outcome != stored.outcome, audit.detail.isEmpty {
-                    audit.detail = outcome
+                // A preflight that voids the approvals says why in the same entry.
+                if let outcome = next.outcome, outcome != stored.outcome, outcome != audit.detail {
+                    audit.detail = audit.detail.isEmpty ? outcome : audit.detail + "; " + outcome
                 }
                 try SQLiteMigrationRows.save(next, over: stored, at: time, in: db)
                 try Self.append(audit, in: db)

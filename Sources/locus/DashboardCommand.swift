@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import LocusStore
 import LocusTUI
 
 struct DashboardCommand: AsyncParsableCommand {
@@ -36,7 +37,7 @@ struct DashboardCommand: AsyncParsableCommand {
             state: state,
             configName: configFile?.name ?? configFile.map { URL(fileURLWithPath: $0.path).lastPathComponent },
             world: configFile == nil ? .noConfig(path: paths.defaultConfigFile) : .empty,
-            operatorName: OperatorName.current(),
+            operatorName: LoginIdentity.currentUser(),
             options: Terminal.Options(forceASCII: display.ascii, noColor: display.noColor),
             environment: environment,
             themes: themes.catalog

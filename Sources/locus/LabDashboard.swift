@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import LocusEngine
 import LocusLab
+import LocusStore
 import LocusTUI
 
 /// `locus lab` without `--headless`: the lab and the dashboard in one process, over the same
@@ -46,7 +47,7 @@ enum LabDashboard {
                 state: state,
                 configName: configuration.name,
                 world: .empty,
-                operatorName: OperatorName.current(),
+                operatorName: LoginIdentity.currentUser(),
                 options: Terminal.Options(forceASCII: display.ascii, noColor: display.noColor),
                 environment: environment,
                 themes: themes.catalog

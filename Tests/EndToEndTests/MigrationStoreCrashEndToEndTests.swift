@@ -32,7 +32,7 @@ struct MigrationStoreCrashEndToEndTests {
             }
             let delay = Int.random(in: 300...2500, using: &generator)
             try await Task.sleep(for: .milliseconds(delay))
-            _ = try ChildProcess.run("/usr/bin/pkill", ["-KILL", "-u", "ops3"])
+            try Self.killEveryProcess(of: "ops3")
             _ = try await burst.value
 
             let integrity = try ChildProcess.run("/usr/bin/sqlite3", [lab.storeFile, "PRAGMA integrity_check"])
@@ -53,6 +53,18 @@ struct MigrationStoreCrashEndToEndTests {
             }
         }
         try await lab.shutDown()
+    }
+
+    /// SIGKILL until the user has no process left: a child the shell forked just as the first signal
+    /// went out would otherwise go on writing while the store is checked.
+    static func killEveryProcess(of user: String) throws {
+        let deadline = ContinuousClock.now + .seconds(10)
+        while ContinuousClock.now < deadline {
+            _ = try ChildProcess.run("/usr/bin/pkill", ["-KILL", "-u", user])
+            if try ChildProcess.run("/usr/bin/pgrep", ["-u", user]).status != 0 { return }
+            usleep(20_000)
+        }
+        throw TestServerError("processes of \(user) survived SIGKILL for 10 s")
     }
 
     /// Each migration's state and version are exactly what its `done` audit entries say: one entry

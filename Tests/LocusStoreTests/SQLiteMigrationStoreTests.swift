@@ -236,3 +236,40 @@ struct SQLiteStoreUpgradeTests {
         #expect(try await store.auditEntries(since: nil).isEmpty)
     }
 }
+
+@Suite("SQLite store: void approvals")
+struct SQLiteVoidApprovalTests {
+    typealias F = StoreFixtures
+
+    @Test func aPreflightWithAnotherDigestVoidsTheApprovalAndTheAuditSaysWhy() async throws {
+        let directory = try TemporaryDirectory()
+        let store = try await SQLiteMigrationStoreTests.labStore(directory)
+        let policy = SQLiteMigrationStoreTests.policy
+        let origin = SQLiteMigrationStoreTests.origin
+        let m = try await store.request(SQLiteMigrationStoreTests.draft(), origin: origin)
+        for (action, time) in [
+            (MigrationAction.recordPreflight(SQLiteMigrationStoreTests.preflight("d1")), 2.0),
+            (.approve(digest: "d1"), 3),
+            (.recordPreflight(SQLiteMigrationStoreTests.preflight("d2")), 4),
+        ] {
+            _ = try await store.apply(
+                action,
+                to: m.id,
+                expectedVersion: nil,
+                policy: policy,
+                origin: origin,
+                at: F.at(time)
+            )
+        }
+        let current = try #require(try await store.migration(id: m.id))
+        #expect(current.state == .ready)
+        #expect(current.approvals.isEmpty)
+        let last = try #require(try await store.auditEntries(since: nil).last)
+        #expect(last.before == "approved" && last.after == "ready")
+        #expect(last.detail == "all checks passed; approval void: digest changed from d1 to d2")
+        let voided = try await store.pool.read { db in
+            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM approval WHERE void_at IS NOT NULL")
+        }
+        #expect(voided == 1, "a void approval is kept, marked void")
+    }
+}
