@@ -96,5 +96,14 @@ extension SQLiteHistoryStore {
                     """
             )
         }
+        // v4: who asked a running cutover to stop after its current step.
+        migrator.registerMigration("v4") { db in
+            try db.execute(
+                sql: """
+                    ALTER TABLE migration ADD COLUMN abort_requested_by TEXT;
+                    ALTER TABLE migration ADD COLUMN abort_requested_at INTEGER;
+                    """
+            )
+        }
     }
 }

@@ -48,7 +48,12 @@ extension SQLiteHistoryStore: MigrationStore {
         at time: Date
     ) async throws(MigrationStoreError) -> Migration {
         let origin = Self.trusted(origin)
-        let actor = MigrationActor(user: origin.user, groups: LoginIdentity.groups(of: origin.user))
+        let actor = MigrationActor(
+            user: origin.user,
+            groups: LoginIdentity.groups(of: origin.user),
+            pid: getpid(),
+            host: origin.host
+        )
         let outcome: Result<Migration, MigrationStoreError>
         do {
             outcome = try await pool.write { db in
@@ -90,7 +95,8 @@ extension SQLiteHistoryStore: MigrationStore {
                     audit.detail = audit.detail.isEmpty ? outcome : audit.detail + "; " + outcome
                 }
                 try SQLiteMigrationRows.save(next, over: stored, at: time, in: db)
-                try Self.append(audit, in: db)
+                // A lease renewal every few seconds is the runner's heartbeat, not a decision.
+                if action.kind != .renewLease { try Self.append(audit, in: db) }
                 return .success(next)
             }
         } catch {

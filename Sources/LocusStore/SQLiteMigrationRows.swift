@@ -62,6 +62,9 @@ enum SQLiteMigrationRows {
         migration.lastChange = StateChange(user: row["last_user"], at: date(row["last_at"]), action: row["last_action"])
         migration.outcome = row["outcome"]
         migration.timeToGreen = row["time_to_green"]
+        if let user: String = row["abort_requested_by"], let at: Int64 = row["abort_requested_at"] {
+            migration.abortRequested = StateChange(user: user, at: date(at), action: "abort")
+        }
         if let preflightID: Int64 = row["preflight_id"] {
             migration.preflight = try preflight(id: preflightID, in: db)
         }
@@ -143,14 +146,15 @@ enum SQLiteMigrationRows {
             migration.requestedBy, millis(migration.requestedAt), migration.state.rawValue, migration.version,
             migration.lastChange.user, millis(migration.lastChange.at), migration.lastChange.action,
             migration.outcome ?? DatabaseValue.null, migration.timeToGreen ?? DatabaseValue.null,
-            preflightID ?? DatabaseValue.null,
+            preflightID ?? DatabaseValue.null, migration.abortRequested?.user ?? DatabaseValue.null,
+            migration.abortRequested.map { millis($0.at) } ?? DatabaseValue.null,
         ]
         try db.execute(
             sql: """
                 INSERT OR REPLACE INTO migration (id, workload, from_site, to_site, from_address, to_address,
                     dest_host, reason, requested_by, requested_at, state, version, last_user, last_at, last_action,
-                    outcome, time_to_green, preflight_id)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    outcome, time_to_green, preflight_id, abort_requested_by, abort_requested_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """,
             arguments: StatementArguments(values)
         )

@@ -15,7 +15,9 @@ struct MigrationTransitionTests {
         fourEyes: true,
         expireAfterSeconds: 4 * 3600
     )
-    static let ops1 = MigrationActor(user: "ops1")
+    /// The approver, in the process that runs the cutover (the lease names it).
+    static let ops1 = MigrationActor(user: "ops1", pid: 4242, host: "jump-1")
+    static let lease = MigrationLease(holder: "ops1", pid: 4242, host: "jump-1", expiresAt: at(1000))
     static let ops2 = MigrationActor(user: "ops2")
     static let requester = MigrationActor(user: "ops3")
 
@@ -65,7 +67,7 @@ struct MigrationTransitionTests {
             try apply(.expire, at: 5 * 3600)
         case .executing, .verifying, .completed, .failed, .interrupted, .rollingBack, .rolledBack, .rollbackFailed:
             m = try migration(in: .approved)
-            try apply(.start)
+            try apply(.start(lease: lease))
             switch state {
             case .executing: break
             case .verifying: try apply(.verify)
@@ -73,10 +75,10 @@ struct MigrationTransitionTests {
                 try apply(.verify)
                 try apply(.complete(timeToGreen: 42))
             case .failed: try apply(.fail(reason: "dns step failed"))
-            case .interrupted: try apply(.interrupt(reason: "lease expired"))
+            case .interrupted: try apply(.interrupt(reason: "lease expired"), at: 1500)
             case .rollingBack, .rolledBack, .rollbackFailed:
                 try apply(.fail(reason: "dns step failed"))
-                try apply(.rollback)
+                try apply(.rollback(lease: lease))
                 if state == .rolledBack { try apply(.finishRollback) }
                 if state == .rollbackFailed { try apply(.failRollback(reason: "pool member moved")) }
             default: break
@@ -95,13 +97,16 @@ struct MigrationTransitionTests {
         case .cancel: .cancel(reason: "no")
         case .expire: .expire
         case .voidApprovals: .voidApprovals(reason: "too old")
-        case .start: .start
+        case .start: .start(lease: lease)
+        case .renewLease: .renewLease(lease)
+        case .journal: .journal(MigrationStep(name: "mover", state: .running))
+        case .abort: .abort(reason: "stop")
         case .verify: .verify
         case .complete: .complete(timeToGreen: 1)
         case .fail: .fail(reason: "x")
         case .interrupt: .interrupt(reason: "lease expired")
-        case .resume: .resume
-        case .rollback: .rollback
+        case .resume: .resume(lease: lease)
+        case .rollback: .rollback(lease: lease)
         case .finishRollback: .finishRollback
         case .failRollback: .failRollback(reason: "x")
         }
@@ -118,7 +123,7 @@ struct MigrationTransitionTests {
     ) throws {
         let migration = try Self.migration(in: state)
         // Expiry is judged on time; every other action is taken well within expire_after.
-        let time = kind == .expire ? Self.at(5 * 3600) : Self.at(20)
+        let time = kind == .expire ? Self.at(5 * 3600) : kind == .interrupt ? Self.at(1500) : Self.at(20)
         let legal = kind.moves.from.contains(state)
         do {
             let next = try migration.applying(Self.sample(kind), by: Self.ops1, at: time, policy: Self.policy)
@@ -272,12 +277,17 @@ struct MigrationTransitionTests {
 
     @Test func anApprovalOlderThanExpireAfterCannotStartTheCutover() throws {
         let approved = try Self.migration(in: .approved)
-        let started = try approved.applying(.start, by: Self.ops1, at: Self.at(3600), policy: Self.policy)
+        let started = try approved.applying(
+            .start(lease: Self.lease),
+            by: Self.ops1,
+            at: Self.at(3600),
+            policy: Self.policy
+        )
         #expect(started.state == .executing)
         let tooLate = Self.at(10 + 4 * 3600)
         #expect(approved.voidReason(at: tooLate, policy: Self.policy)?.contains("older than 4h") == true)
         let refused = #expect(throws: MigrationRefusal.self) {
-            try approved.applying(.start, by: Self.ops1, at: tooLate, policy: Self.policy)
+            try approved.applying(.start(lease: Self.lease), by: Self.ops1, at: tooLate, policy: Self.policy)
         }
         #expect(refused?.reason == .digestChanged)
         let void = try approved.applying(
@@ -313,5 +323,53 @@ struct MigrationTransitionTests {
         )
         #expect(a == b)
         #expect(a != c)
+    }
+
+    @Test func onlyTheRunnerHoldingTheLeaseMovesARunningMigrationOn() throws {
+        let executing = try Self.migration(in: .executing)
+        let step = MigrationStep(name: "mover", state: .running, startedAt: Self.at(30))
+        let journaled = try executing.applying(.journal(step), by: Self.ops1, at: Self.at(30), policy: Self.policy)
+        #expect(journaled.steps == [step])
+        var done = step
+        done.state = .done
+        let updated = try journaled.applying(.journal(done), by: Self.ops1, at: Self.at(31), policy: Self.policy)
+        #expect(updated.steps == [done], "a step is journaled in place, before and after it acts")
+
+        let otherProcess = MigrationActor(user: "ops1", pid: 99, host: "jump-1")
+        let refused = #expect(throws: MigrationRefusal.self) {
+            try executing.applying(.journal(step), by: otherProcess, at: Self.at(30), policy: Self.policy)
+        }
+        #expect(refused?.reason == .notLeaseHolder)
+        #expect(refused?.message.contains("ops1 (pid 4242 on jump-1) holds it until") == true)
+        let expired = #expect(throws: MigrationRefusal.self) {
+            try executing.applying(.verify, by: Self.ops1, at: Self.at(1001), policy: Self.policy)
+        }
+        #expect(expired?.reason == .notLeaseHolder, "an expired lease is no lease")
+    }
+
+    @Test func aRunningMigrationIsInterruptedOnlyOnceItsLeaseExpired() throws {
+        let executing = try Self.migration(in: .executing)
+        let early = #expect(throws: MigrationRefusal.self) {
+            try executing.applying(.interrupt(reason: "x"), by: Self.requester, at: Self.at(999), policy: Self.policy)
+        }
+        #expect(early?.message.contains("is running: ops1 (pid 4242 on jump-1) holds it until") == true)
+        let interrupted = try executing.applying(
+            .interrupt(reason: "the runner's lease expired"),
+            by: Self.requester,
+            at: Self.at(1000),
+            policy: Self.policy
+        )
+        #expect(interrupted.state == .interrupted)
+        #expect(interrupted.lease == nil)
+    }
+
+    @Test func aSecondRunnerIsRefused() throws {
+        let executing = try Self.migration(in: .executing)
+        let second = MigrationActor(user: "ops2", pid: 7, host: "jump-2")
+        let lease = MigrationLease(holder: "ops2", pid: 7, host: "jump-2", expiresAt: Self.at(2000))
+        let error = #expect(throws: MigrationRefusal.self) {
+            try executing.applying(.start(lease: lease), by: second, at: Self.at(40), policy: Self.policy)
+        }
+        #expect(error?.reason == .illegalState)
     }
 }

@@ -34,7 +34,7 @@ struct SQLiteHistoryStoreTests {
         let directory = try TemporaryDirectory()
         let path = directory.path("state/locus/locus.sqlite")
         let store = try SQLiteHistoryStore(path: path)
-        #expect(try await store.appliedMigrations() == ["v1", "v2", "v3"])
+        #expect(try await store.appliedMigrations() == ["v1", "v2", "v3", "v4"])
         let tables = try await store.tableNames()
         for table in ["acknowledgement", "alert_history", "event", "mapping", "move"] {
             #expect(tables.contains(table))
@@ -73,7 +73,7 @@ struct SQLiteHistoryStoreTests {
         }
 
         let reopened = try SQLiteHistoryStore(path: path)
-        #expect(try await reopened.appliedMigrations() == ["v1", "v2", "v3"])
+        #expect(try await reopened.appliedMigrations() == ["v1", "v2", "v3", "v4"])
         #expect(try await reopened.lastMappings() == ["web-07": Self.east])
         let events = try await reopened.recentEvents(limit: 10)
         #expect(events.map(\.kind) == [.move, .alertRaised] || events.map(\.kind) == [.alertRaised, .move])

@@ -230,7 +230,7 @@ struct SQLiteStoreUpgradeTests {
             }
         }
         let store = try SQLiteHistoryStore(path: path)
-        #expect(try await store.appliedMigrations() == ["v1", "v2", "v3"])
+        #expect(try await store.appliedMigrations() == ["v1", "v2", "v3", "v4"])
         #expect(try await store.lastAddresses()["web-07"]?.address.description == "10.1.0.7")
         #expect(try await store.migrations().isEmpty)
         #expect(try await store.auditEntries(since: nil).isEmpty)

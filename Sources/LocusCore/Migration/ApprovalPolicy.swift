@@ -32,13 +32,24 @@ public struct ApprovalPolicy: Sendable, Hashable, Codable {
     }
 }
 
-/// Who acts: the login the process runs as (or PostgreSQL's `session_user`), with its Unix groups.
+/// Who acts: the login the process runs as (or PostgreSQL's `session_user`), with its Unix groups,
+/// and the process itself, which is what a runner's lease names.
 public struct MigrationActor: Sendable, Hashable {
     public var user: String
     public var groups: Set<String>
+    public var pid: Int32
+    public var host: String
 
-    public init(user: String, groups: Set<String> = []) {
+    public init(user: String, groups: Set<String> = [], pid: Int32 = 0, host: String = "") {
         self.user = user
         self.groups = groups
+        self.pid = pid
+        self.host = host
+    }
+
+    /// Whether `lease` is this process's and still running at `now`.
+    public func holds(_ lease: MigrationLease?, at now: Date) -> Bool {
+        guard let lease else { return false }
+        return lease.holder == user && lease.pid == pid && lease.host == host && lease.expiresAt > now
     }
 }

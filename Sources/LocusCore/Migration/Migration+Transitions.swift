@@ -53,25 +53,60 @@ extension Migration {
             next.state = .ready
             next.approvals = []
             next.outcome = reason
-        case .start:
+        case .start(let lease):
             if let reason = voidReason(at: now, policy: policy) {
                 throw MigrationRefusal(.digestChanged, "migration \(id) cannot start: \(reason)")
             }
             next.state = .executing
+            next.lease = lease
+        case .renewLease(let lease):
+            try checkLease(held: actor, at: now)
+            next.lease = lease
+        case .journal(let step):
+            try checkLease(held: actor, at: now)
+            if let index = next.steps.firstIndex(where: { $0.name == step.name }) {
+                next.steps[index] = step
+            } else {
+                next.steps.append(step)
+            }
+        case .abort:
+            next.abortRequested = StateChange(user: actor.user, at: now, action: action.auditName)
         case .verify:
+            try checkLease(held: actor, at: now)
             next.state = .verifying
         case .complete(let timeToGreen):
+            try checkLease(held: actor, at: now)
             next.state = .completed
             next.timeToGreen = timeToGreen
-        case .fail(let reason), .interrupt(let reason), .failRollback(let reason):
+            next.lease = nil
+        case .fail(let reason), .failRollback(let reason):
+            try checkLease(held: actor, at: now)
             next.state = kind.moves.to.first ?? state
             next.outcome = reason
-        case .resume:
+            next.lease = nil
+        case .interrupt(let reason):
+            if let lease, lease.expiresAt > now {
+                throw MigrationRefusal(
+                    .illegalState,
+                    "migration \(id) is running: \(lease.holder) (pid \(lease.pid) on \(lease.host)) holds it until "
+                        + RFC3339.string(from: lease.expiresAt)
+                )
+            }
+            next.state = .interrupted
+            next.outcome = reason
+            next.lease = nil
+        case .resume(let lease):
             next.state = .executing
-        case .rollback:
+            next.lease = lease
+            next.abortRequested = nil
+        case .rollback(let lease):
             next.state = .rollingBack
+            next.lease = lease
+            next.abortRequested = nil
         case .finishRollback:
+            try checkLease(held: actor, at: now)
             next.state = .rolledBack
+            next.lease = nil
         }
         next.version += 1
         next.lastChange = StateChange(user: actor.user, at: now, action: action.auditName)
@@ -94,6 +129,19 @@ extension Migration {
             return "it has \(approvals.count) of the \(policy.requiredApprovals) approvals it needs"
         }
         return nil
+    }
+
+    /// Only the runner holding an unexpired lease moves a running migration on.
+    private func checkLease(held actor: MigrationActor, at now: Date) throws(MigrationRefusal) {
+        guard actor.holds(lease, at: now) else {
+            let holder = lease.map {
+                "\($0.holder) (pid \($0.pid) on \($0.host)) holds it until \(RFC3339.string(from: $0.expiresAt))"
+            }
+            throw MigrationRefusal(
+                .notLeaseHolder,
+                "migration \(id): only its runner may do that; " + (holder ?? "no runner holds it")
+            )
+        }
     }
 
     private func checkRights(

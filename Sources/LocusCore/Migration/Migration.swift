@@ -31,6 +31,8 @@ public struct Migration: Sendable, Hashable, Codable, Identifiable {
     public var timeToGreen: Double?
     /// Why the migration ended as it did (rejection, cancellation, failure), when it says.
     public var outcome: String?
+    /// An approver asked the runner to stop after the step in progress.
+    public var abortRequested: StateChange?
 
     public init(
         id: String,
@@ -63,6 +65,7 @@ public struct Migration: Sendable, Hashable, Codable, Identifiable {
         self.steps = []
         self.timeToGreen = nil
         self.outcome = nil
+        self.abortRequested = nil
     }
 
     /// A re-addressing move: DNS records, PTRs and pool members must follow.

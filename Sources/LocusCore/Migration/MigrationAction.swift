@@ -14,16 +14,22 @@ public enum MigrationAction: Sendable, Hashable {
     case expire
     /// The approvals no longer hold (too old when the cutover is to start, or for another digest).
     case voidApprovals(reason: String)
-    /// A runner starts the cutover.
-    case start
+    /// A runner starts the cutover, holding `lease`.
+    case start(lease: MigrationLease)
+    /// The runner holding the lease extends it (it expires unless renewed).
+    case renewLease(MigrationLease)
+    /// The runner records a step before and after it acts.
+    case journal(MigrationStep)
+    /// An approver asks the runner to stop after the step in progress.
+    case abort(reason: String)
     /// Every step acted; the probes now have to agree.
     case verify
     case complete(timeToGreen: Double?)
     case fail(reason: String)
     /// A runner's lease expired with the migration still running.
     case interrupt(reason: String)
-    case resume
-    case rollback
+    case resume(lease: MigrationLease)
+    case rollback(lease: MigrationLease)
     case finishRollback
     case failRollback(reason: String)
 
@@ -37,6 +43,9 @@ public enum MigrationAction: Sendable, Hashable {
         case .expire: "expire"
         case .voidApprovals: "run"
         case .start: "run"
+        case .renewLease: "run"
+        case .journal: "step"
+        case .abort: "abort"
         case .verify: "step"
         case .complete: "complete"
         case .fail, .interrupt: "fail"
@@ -57,6 +66,9 @@ public enum MigrationAction: Sendable, Hashable {
         case .expire: .expire
         case .voidApprovals: .voidApprovals
         case .start: .start
+        case .renewLease: .renewLease
+        case .journal: .journal
+        case .abort: .abort
         case .verify: .verify
         case .complete: .complete
         case .fail: .fail
@@ -76,6 +88,9 @@ public enum MigrationAction: Sendable, Hashable {
         case expire
         case voidApprovals = "void approvals"
         case start
+        case renewLease = "renew lease"
+        case journal
+        case abort
         case verify
         case complete
         case fail
@@ -100,6 +115,9 @@ extension MigrationAction.Kind {
         case .expire: ([.requested, .ready, .blocked], [.expired])
         case .voidApprovals: ([.approved], [.ready])
         case .start: ([.approved], [.executing])
+        case .renewLease, .journal:
+            ([.executing, .verifying, .rollingBack], [.executing, .verifying, .rollingBack])
+        case .abort: ([.executing, .verifying], [.executing, .verifying])
         case .verify: ([.executing], [.verifying])
         case .complete: ([.verifying], [.completed])
         case .fail: ([.executing, .verifying], [.failed])
@@ -115,9 +133,10 @@ extension MigrationAction.Kind {
     /// a preflight, an expiry and an interruption anybody who can reach the store.
     var needsApprover: Bool {
         switch self {
-        case .approve, .reject, .start, .resume, .rollback: true
+        case .approve, .reject, .start, .resume, .rollback, .abort: true
         case .recordPreflight, .cancel, .expire, .interrupt, .voidApprovals: false
-        case .verify, .complete, .fail, .finishRollback, .failRollback: true
+        // The runner: it runs as the approver who started it, and must hold the lease.
+        case .renewLease, .journal, .verify, .complete, .fail, .finishRollback, .failRollback: true
         }
     }
 }

@@ -13,6 +13,8 @@ public struct MigrationRefusal: Error, Sendable, Hashable, CustomStringConvertib
         case expired
         case notRequesterOrApprover
         case preflightMissing
+        /// A runner's action from a process that does not hold the lease.
+        case notLeaseHolder
         case invalid
     }
 
