@@ -39,8 +39,12 @@ struct PostgresLocation: Sendable, Hashable {
         guard let components = URLComponents(string: url) else {
             throw invalid("this is not a URL (check for spaces and unescaped characters)")
         }
-        if components.password != nil {
-            throw invalid("the URL holds a password: put it in a file named by store_password_file instead")
+        if let password = components.percentEncodedPassword {
+            // Never repeat the password in a message.
+            throw .invalidLocation(
+                location: url.replacingOccurrences(of: ":\(password)@", with: ":…@"),
+                reason: "the URL holds a password: put it in a file named by store_password_file instead"
+            )
         }
         let path = components.percentEncodedPath
         let name = String(path.drop { $0 == "/" }).removingPercentEncoding ?? ""
@@ -108,6 +112,37 @@ struct PostgresLocation: Sendable, Hashable {
     var isUnixSocket: Bool {
         if case .unixSocket = endpoint { return true }
         return false
+    }
+
+    /// One connection of the same endpoint and login: the first use connects once by itself, so that a
+    /// refused login or an unreachable server is an error at once instead of a pool that keeps trying.
+    func connectionConfiguration(password: String?) throws -> PostgresConnection.Configuration {
+        switch endpoint {
+        case .unixSocket(let path):
+            return PostgresConnection.Configuration(
+                unixSocketPath: path,
+                username: username,
+                password: password,
+                database: database
+            )
+        case .tcp(let host, let port):
+            let tls: PostgresConnection.Configuration.TLS =
+                switch self.tls {
+                case .disable: .disable
+                case .prefer: .prefer(try NIOSSLContext(configuration: .makeClientConfiguration()))
+                case .require: .require(try NIOSSLContext(configuration: .makeClientConfiguration()))
+                }
+            var configuration = PostgresConnection.Configuration(
+                host: host,
+                port: port,
+                username: username,
+                password: password,
+                database: database,
+                tls: tls
+            )
+            configuration.options.connectTimeout = .seconds(10)
+            return configuration
+        }
     }
 
     /// The client configuration; `password` nil leaves authentication to the server (peer, trust).

@@ -16,6 +16,7 @@ public actor PostgresStore {
     nonisolated let location: PostgresLocation
     nonisolated let client: PostgresClient
     nonisolated let logger: Logger
+    private nonisolated let password: String?
 
     /// Drives the client's connections until `close()`, or until the store is released.
     private var runner: Task<Void, Never>?
@@ -28,6 +29,7 @@ public actor PostgresStore {
         self.url = url
         location = try PostgresLocation(url: url)
         logger = Logger(label: "locus.store.postgres")
+        self.password = password
         client = PostgresClient(
             configuration: location.clientConfiguration(password: password),
             backgroundLogger: logger
@@ -52,10 +54,19 @@ public actor PostgresStore {
         let client = try running()
         let opening =
             self.opening
-            ?? Task { [client, url, logger] in
-                try await client.withConnection { connection in
+            ?? Task { [location, password, url, logger] in
+                let connection = try await PostgresConnection.connect(
+                    configuration: try location.connectionConfiguration(password: password),
+                    id: 0,
+                    logger: logger
+                )
+                do {
                     try await PostgresInstall.checkSchema(on: connection, url: url, logger: logger)
+                } catch {
+                    try? await connection.close()
+                    throw error
                 }
+                try? await connection.close()
             }
         self.opening = opening
         do {

@@ -101,7 +101,7 @@ struct PostgresHistoryStoreTests {
         #expect(try await store.actingUser() == "ops1")
         let without = try PostgresStore(url: cluster.tcpURL(user: "ops1"))
         let error = await #expect(throws: HistoryStoreError.self) { try await without.lastMappings() }
-        #expect(error?.description.contains("store_password_file") == true, "\(error.map { "\($0)" } ?? "")")
+        #expect(error?.description.contains("store_password_file") == true, "\(String(describing: error))")
         await owner.close()
         await without.close()
         await (store as? PostgresStore)?.close()
