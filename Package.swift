@@ -13,6 +13,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
     ],
     targets: [
         // No pkgConfig: SwiftPM would warn about the -D flags ncursesw.pc carries, and the shim header
@@ -56,6 +57,8 @@ let package = Package(
             dependencies: [
                 "LocusCore",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
@@ -109,7 +112,9 @@ let package = Package(
         .testTarget(name: "LocusCoreTests", dependencies: ["LocusCore"]),
         .testTarget(
             name: "LocusStoreTests",
-            dependencies: ["LocusStore", "LocusCore", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: [
+                "LocusStore", "LocusCore", "LocusTestSupport", .product(name: "GRDB", package: "GRDB.swift"),
+            ]
         ),
         .testTarget(
             name: "LocusEngineTests",

@@ -37,19 +37,15 @@ public enum EngineSetup {
         return (config, warnings)
     }
 
-    /// Opens the store the config names.
+    /// Opens the store the config names; a PostgreSQL store connects on first use.
     public static func openStore(
-        _ location: StoreLocation
+        _ location: StoreLocation,
+        passwordFile: SecretFileReference? = nil
     ) throws(EngineSetupError) -> any HistoryStore & MigrationStore {
-        switch location {
-        case .sqlite(let path):
-            do {
-                return try SQLiteHistoryStore(path: path)
-            } catch {
-                throw .store(error.description)
-            }
-        case .postgres(let url):
-            throw .store("store \(url): PostgreSQL stores are not supported by this build; use store = \"sqlite:PATH\"")
+        do {
+            return try location.openHistoryStore(passwordFile: passwordFile?.path)
+        } catch {
+            throw .store(error.description)
         }
     }
 

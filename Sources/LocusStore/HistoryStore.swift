@@ -97,16 +97,23 @@ extension HistoryBatch {
 
 extension StoreLocation {
     /// Opens the store `store =` names. Paths are used as given: the config loader has already made
-    /// them absolute.
-    public func openHistoryStore() throws(HistoryStoreError) -> any HistoryStore & MigrationStore {
+    /// them absolute. `passwordFile` (`store_password_file`) holds a PostgreSQL login's password.
+    public func openHistoryStore(
+        passwordFile: String? = nil
+    ) throws(HistoryStoreError) -> any HistoryStore & MigrationStore {
         switch self {
         case .sqlite(let path):
             return try SQLiteHistoryStore(path: path)
         case .postgres(let url):
-            throw .unsupported(
-                location: url,
-                reason: "PostgreSQL stores are not available yet; use store = \"sqlite:PATH\""
-            )
+            var password: String?
+            if let passwordFile {
+                do {
+                    password = try ConfigLoader.readPassword(at: passwordFile)
+                } catch {
+                    throw .cannotOpen(path: url, reason: "store_password_file \(error)")
+                }
+            }
+            return try PostgresStore(url: url, password: password)
         }
     }
 }

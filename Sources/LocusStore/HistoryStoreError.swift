@@ -9,6 +9,10 @@ public enum HistoryStoreError: Error, Sendable, Hashable, CustomStringConvertibl
     case unsupported(location: String, reason: String)
     /// A newer Locus wrote the store: it is left untouched.
     case newerSchema(path: String, unknownMigrations: [String])
+    /// `store =` names a PostgreSQL URL this Locus cannot use.
+    case invalidLocation(location: String, reason: String)
+    /// The database has no (or an older) Locus schema and this login may not create it.
+    case notInitialized(location: String, reason: String)
 
     public var description: String {
         switch self {
@@ -29,6 +33,11 @@ public enum HistoryStoreError: Error, Sendable, Hashable, CustomStringConvertibl
         case .newerSchema(let path, let unknown):
             "store \(path) was written by a newer Locus (schema \(unknown.joined(separator: ", ")) unknown to this "
                 + "one); it was left untouched: upgrade Locus to open it"
+        case .invalidLocation(let location, let reason):
+            "store \(location): \(reason); expected postgres://USER@HOST:PORT/DATABASE or "
+                + "postgres:///DATABASE?host=/SOCKET/DIRECTORY"
+        case .notInitialized(let location, let reason):
+            "store \(location): \(reason)"
         }
     }
 }

@@ -217,7 +217,7 @@ extension SQLiteHistoryStore: MigrationStore {
         return nil
     }
 
-    private static func digest(of action: MigrationAction) -> String? {
+    static func digest(of action: MigrationAction) -> String? {
         switch action {
         case .approve(let digest): digest
         case .recordPreflight(let result): result.digest
@@ -225,7 +225,7 @@ extension SQLiteHistoryStore: MigrationStore {
         }
     }
 
-    private static func detail(of action: MigrationAction) -> String {
+    static func detail(of action: MigrationAction) -> String {
         switch action {
         case .reject(let reason), .cancel(let reason), .voidApprovals(let reason), .fail(let reason),
             .interrupt(let reason), .failRollback(let reason):

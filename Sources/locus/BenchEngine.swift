@@ -16,7 +16,7 @@ enum EngineBenchmark {
         let store: any HistoryStore
         do {
             config = try EngineSetup.loadConfig(at: lab.configFile, directories: directories).config
-            store = try EngineSetup.openStore(config.store)
+            store = try EngineSetup.openStore(config.store, passwordFile: config.storePasswordFile)
         } catch {
             throw BenchError.engineFailed(reason: "cannot load the lab's \(lab.configFile): \(error)")
         }

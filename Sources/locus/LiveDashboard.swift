@@ -40,7 +40,7 @@ enum LiveDashboard {
         try? EngineSetup.bootstrapLogging(directories: directories)
         let store: any HistoryStore
         do {
-            store = try EngineSetup.openStore(loaded.config.store)
+            store = try EngineSetup.openStore(loaded.config.store, passwordFile: loaded.config.storePasswordFile)
         } catch {
             throw SetupFailure(lines: ["\(configFile): \(error)"])
         }

@@ -69,7 +69,7 @@ struct EngineCommandOptions: ParsableArguments {
         try? EngineSetup.bootstrapLogging(directories: directories)
         let store: any HistoryStore & MigrationStore
         do {
-            store = try EngineSetup.openStore(loaded.config.store)
+            store = try EngineSetup.openStore(loaded.config.store, passwordFile: loaded.config.storePasswordFile)
         } catch {
             StandardError.write(["\(file): \(error)"])
             throw ExitCode(1)

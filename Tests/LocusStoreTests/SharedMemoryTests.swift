@@ -67,11 +67,11 @@ struct SharedMemoryTests {
         #expect(history.map(\.change) == [.raised])
     }
 
-    @Test func postgresIsRefusedWithAnActionableMessage() {
+    @Test func aPostgresURLThatCannotBeUsedIsRefusedNamingWhatIsWrong() {
         #expect {
-            _ = try StoreLocation.postgres(url: "postgres://locus@db:5432/locus").openHistoryStore()
+            _ = try StoreLocation.postgres(url: "postgres://locus@db:5432/").openHistoryStore()
         } throws: { error in
-            String(describing: error).contains("sqlite:PATH")
+            String(describing: error).contains("names no database")
         }
     }
 }

@@ -107,6 +107,7 @@ public enum ConfigLoader {
                 switch reference.format {
                 case .sharedKey: _ = try readSharedKey(at: reference.path)
                 case .tsigKey: _ = try readTSIGKey(at: reference.path)
+                case .password: _ = try readPassword(at: reference.path)
                 }
             } catch {
                 errors.append(ConfigError(file: file, line: reference.line, message: "secret file \(error)"))
@@ -134,6 +135,11 @@ public enum ConfigLoader {
         } catch {
             throw SecretFileError(path: path, reason: error.reason, isMissing: false)
         }
+    }
+
+    /// The database password in a `store_password_file`: one line, surrounding whitespace trimmed.
+    public static func readPassword(at path: String) throws(SecretFileError) -> String {
+        try readSharedKey(at: path)
     }
 
     /// The TSIG key in a `tsig_key_file`: a bare base64 secret or a BIND key block.

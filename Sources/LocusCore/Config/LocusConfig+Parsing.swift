@@ -1,7 +1,8 @@
 extension LocusConfig {
     /// The top-level keys and tables of `locus.toml`.
     public static let keys = [
-        "name", "poll_interval", "store", "site", "mapping", "inventory", "dns", "loadbalancer", "migration",
+        "name", "poll_interval", "store", "store_password_file", "site", "mapping", "inventory", "dns", "loadbalancer",
+        "migration",
         "approvals",
     ]
 
@@ -49,6 +50,7 @@ struct LocusConfigParser {
         let name = reader.name("name", in: root, required: "the file")
         let pollInterval = reader.duration("poll_interval", in: root, default: LocusConfig.defaultPollInterval)
         let store = parseStore(root)
+        let storePasswordFile = parseStorePasswordFile(root, store: store)
 
         let siteTables = reader.tableArray("site", in: root)
         let sites = siteTables.compactMap { parseSite($0) }
@@ -87,7 +89,8 @@ struct LocusConfigParser {
             dnsServers: dnsServers,
             loadBalancers: loadBalancers,
             migration: migration,
-            approvals: approvals
+            approvals: approvals,
+            storePasswordFile: storePasswordFile
         )
     }
 
@@ -110,6 +113,20 @@ struct LocusConfigParser {
         }
         reader.error(line: value.line, "store: expected \"sqlite:PATH\" or a postgres:// URL, got \"\(text)\"")
         return directories.defaultStore
+    }
+
+    /// Only a PostgreSQL login has a password; naming one for a SQLite store is a mistake worth saying.
+    mutating func parseStorePasswordFile(_ root: TOMLTable, store: StoreLocation) -> SecretFileReference? {
+        guard let reference = parseSecretFile("store_password_file", in: root, format: .password, required: nil)
+        else { return nil }
+        if case .sqlite = store {
+            reader.error(
+                line: reference.line,
+                "store_password_file: only a postgres:// store logs in with a password; remove it or set store"
+            )
+            return nil
+        }
+        return reference
     }
 
     // MARK: - Sites

@@ -11,6 +11,8 @@ public struct LocusConfig: Sendable, Equatable {
     /// How often dependency probes run and inventories are re-read.
     public var pollInterval: Duration
     public var store: StoreLocation
+    /// `store_password_file`: the password of a PostgreSQL login, for a store that asks for one.
+    public var storePasswordFile: SecretFileReference?
     public var sites: [SiteConfig]
     public var mappings: [MappingConfig]
     public var inventories: [InventorySourceConfig]
@@ -34,7 +36,8 @@ public struct LocusConfig: Sendable, Equatable {
         dnsServers: [DNSServerConfig] = [],
         loadBalancers: [LoadBalancerConfig] = [],
         migration: MigrationConfig? = nil,
-        approvals: ApprovalsConfig = ApprovalsConfig()
+        approvals: ApprovalsConfig = ApprovalsConfig(),
+        storePasswordFile: SecretFileReference? = nil
     ) {
         self.file = file
         self.name = name
@@ -47,6 +50,7 @@ public struct LocusConfig: Sendable, Equatable {
         self.loadBalancers = loadBalancers
         self.migration = migration
         self.approvals = approvals
+        self.storePasswordFile = storePasswordFile
     }
 
     public func site(named name: String) -> SiteConfig? { sites.first { $0.name == name } }
@@ -59,6 +63,7 @@ public struct LocusConfig: Sendable, Equatable {
     /// Every secret file the config names, for permission checks and loading.
     public var secretFiles: [SecretFileReference] {
         mappings.compactMap { $0.registration?.keyFile } + dnsServers.compactMap { $0.tsig?.keyFile }
+            + (storePasswordFile.map { [$0] } ?? [])
     }
 }
 
@@ -104,13 +109,15 @@ public struct SiteConfig: Sendable, Hashable {
     }
 }
 
-/// A file holding a secret, as named by a `key_file` or `tsig_key_file` key.
+/// A file holding a secret, as named by a `key_file`, `tsig_key_file` or `store_password_file` key.
 public struct SecretFileReference: Sendable, Hashable {
     public enum Format: Sendable, Hashable {
         /// The shared secret on one line (LISP map-server keys).
         case sharedKey
         /// A base64 secret alone or a BIND `key { … };` block.
         case tsigKey
+        /// A database password on one line (`store_password_file`).
+        case password
     }
 
     /// Absolute, or relative to the working directory when the config path was.

@@ -131,7 +131,7 @@ extension MigrationAction.Kind {
 
     /// Who may take it: operator decisions need an approver, cancelling the requester or an approver;
     /// a preflight, an expiry and an interruption anybody who can reach the store.
-    var needsApprover: Bool {
+    public var needsApprover: Bool {
         switch self {
         case .approve, .reject, .start, .resume, .rollback, .abort: true
         case .recordPreflight, .cancel, .expire, .interrupt, .voidApprovals: false
