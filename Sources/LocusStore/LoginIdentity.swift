@@ -30,12 +30,6 @@ public enum LoginIdentity {
         return names
     }
 
-    /// The acting user with its groups, as the transition function needs it.
-    public static func currentActor() -> MigrationActor {
-        let user = currentUser()
-        return MigrationActor(user: user, groups: groups(of: user))
-    }
-
     /// The login, the uid, this host, the controlling terminal and the ssh client address.
     public static func currentOrigin(environment: [String: String] = ProcessInfo.processInfo.environment) -> AuditOrigin
     {

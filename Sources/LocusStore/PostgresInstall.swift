@@ -203,6 +203,8 @@ extension MigrationAction.Kind {
     /// The audit name every action of this kind is recorded under (`MigrationAction.auditName`).
     var auditName: String { sample.auditName }
 
+    private static let sampleLease = MigrationLease(holder: "", pid: 0, host: "", expiresAt: .distantPast)
+
     /// An action of this kind, for what depends on the kind alone.
     private var sample: MigrationAction {
         switch self {
@@ -213,13 +215,16 @@ extension MigrationAction.Kind {
         case .cancel: .cancel(reason: "")
         case .expire: .expire
         case .voidApprovals: .voidApprovals(reason: "")
-        case .start: .start
+        case .start: .start(lease: Self.sampleLease)
+        case .renewLease: .renewLease(Self.sampleLease)
+        case .journal: .journal(MigrationStep(name: ""))
+        case .abort: .abort(reason: "")
         case .verify: .verify
         case .complete: .complete(timeToGreen: nil)
         case .fail: .fail(reason: "")
         case .interrupt: .interrupt(reason: "")
-        case .resume: .resume
-        case .rollback: .rollback
+        case .resume: .resume(lease: Self.sampleLease)
+        case .rollback: .rollback(lease: Self.sampleLease)
         case .finishRollback: .finishRollback
         case .failRollback: .failRollback(reason: "")
         }

@@ -143,13 +143,14 @@ extension MigrationRefusal.Reason {
         case .expired: "expired"
         case .notRequesterOrApprover: "notRequesterOrApprover"
         case .preflightMissing: "preflightMissing"
+        case .notLeaseHolder: "notLeaseHolder"
         case .invalid: "invalid"
         }
     }
 
     static let allStored: [MigrationRefusal.Reason] = [
         .illegalState, .notApprover, .ownRequest, .alreadyApprovedByYou, .digestChanged, .expired,
-        .notRequesterOrApprover, .preflightMissing, .invalid,
+        .notRequesterOrApprover, .preflightMissing, .notLeaseHolder, .invalid,
     ]
 
     init(storedName: String) {

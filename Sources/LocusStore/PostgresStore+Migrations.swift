@@ -224,7 +224,9 @@ extension PostgresStore: MigrationStore {
                     policy.fourEyes = try stored.value("four_eyes")
                     policy.expireAfterSeconds = try stored.value("expire_after_seconds")
                 }
-                return Decision(migration: migration, actor: MigrationActor(user: login), policy: policy)
+                // The process, for the runner's lease; the login is the server's word, not ours.
+                let actor = MigrationActor(user: login, pid: getpid(), host: ProcessInfo.processInfo.hostName)
+                return Decision(migration: migration, actor: actor, policy: policy)
             }
         } catch {
             throw .storage(error.description)
