@@ -7,8 +7,9 @@ import Testing
 /// chain that verifies.
 @Suite(.serialized, .enabled(if: OperatorAccounts.canCreate, "needs root to create the operator accounts"))
 struct MigrationApprovalEndToEndTests {
-    @Test func aRequestIsApprovedByAnotherRealUserAndEveryRefusalIsAudited() async throws {
-        let lab = try await MigrationLab()
+    @Test(arguments: MigrationStoreKind.available)
+    func aRequestIsApprovedByAnotherRealUserAndEveryRefusalIsAudited(store: MigrationStoreKind) async throws {
+        let lab = try await MigrationLab(store: store)
         let workload = try #require(lab.sites.keys.sorted().first)
 
         let id = try await lab.request(workload, as: "ops1")
@@ -70,8 +71,10 @@ struct MigrationApprovalEndToEndTests {
         try await lab.shutDown()
     }
 
-    @Test func twoProcessesApprovingOneMigrationAtTheSameInstantGiveExactlyOneApproval() async throws {
-        let lab = try await MigrationLab(approvers: ["ops1", "ops2"])
+    @Test(arguments: MigrationStoreKind.available)
+    func twoProcessesApprovingOneMigrationAtTheSameInstantGiveExactlyOneApproval(store: MigrationStoreKind) async throws
+    {
+        let lab = try await MigrationLab(approvers: ["ops1", "ops2"], store: store)
         let workload = try #require(lab.sites.keys.sorted().first)
         for round in 1...50 {
             let id = try await lab.request(workload, as: "ops3", reason: "round \(round)")

@@ -1,6 +1,18 @@
 import Foundation
 import LocusTestSupport
 
+/// Where a migration test keeps its record: the lab's SQLite file in the shared directory, or a real
+/// PostgreSQL the test starts, reached over its unix socket with peer authentication.
+enum MigrationStoreKind: String, CaseIterable, Sendable, CustomStringConvertible {
+    case sqlite
+    case postgres
+
+    var description: String { rawValue }
+
+    /// The kinds this machine can run: PostgreSQL only where it is installed.
+    static var available: [MigrationStoreKind] { PostgresProcess.isInstalled ? allCases : [.sqlite] }
+}
+
 /// `locus lab --headless` in a directory shared by the operator accounts, with a configuration whose
 /// `[approvals]` and `[migration]` are the test's, and `locus` run as any of those users.
 final class MigrationLab {
@@ -12,8 +24,13 @@ final class MigrationLab {
     /// Workload name → site, from the lab's inventory.
     let sites: [String: String]
     let siteNames: [String]
+    let postgres: PostgresProcess?
 
-    init(approvers: [String] = ["ops1", "@netops"], fourEyes: Bool = false) async throws {
+    init(
+        approvers: [String] = ["ops1", "@netops"],
+        fourEyes: Bool = false,
+        store: MigrationStoreKind = .sqlite
+    ) async throws {
         try OperatorAccounts.ensure()
         scratch = try ScratchDirectory()
         labDirectory = scratch.file("lab")
@@ -36,8 +53,26 @@ final class MigrationLab {
             }
             self.sites = sites
             siteNames = Array(Set(sites.values)).sorted()
-            try Self.rewrite(configFile, approvers: approvers, fourEyes: fourEyes)
+            postgres = store == .postgres ? try PostgresProcess() : nil
+            try Self.rewrite(configFile, approvers: approvers, fourEyes: fourEyes, store: postgres?.socketURL())
             try OperatorAccounts.shareDirectory(scratch.path)
+            if let postgres {
+                // The database owner reads the shared config (its key files are group-readable) and
+                // writes the policy; the requester-only login is granted by hand,
+                // as a DBA would (approvers get their roles from `locus store init`).
+                _ = try ChildProcess.run("/usr/sbin/usermod", ["-aG", OperatorAccounts.sharedGroup, "postgres"])
+                let initialized = try await ChildProcess.runDetached(
+                    "/usr/sbin/runuser",
+                    ["-u", "postgres", "--", LocusBinary.path, "store", "init", "--config", configFile]
+                )
+                guard initialized.status == 0 else {
+                    throw TestServerError("locus store init: \(initialized.stderr)\(initialized.stdout)")
+                }
+                try postgres.execute(
+                    "DO $$ BEGIN CREATE ROLE ops3 LOGIN; EXCEPTION WHEN duplicate_object THEN NULL; END $$"
+                )
+                try postgres.execute("GRANT locus_operator TO ops3")
+            }
         } catch {
             lab.kill()
             throw error
@@ -46,6 +81,7 @@ final class MigrationLab {
 
     deinit {
         lab.kill()
+        postgres?.stop()
     }
 
     /// A site the workload is not at.
@@ -95,13 +131,15 @@ final class MigrationLab {
     }
 
     /// Replaces the lab's `[approvals]` and adds a `[migration]` whose mover does nothing.
-    private static func rewrite(_ file: String, approvers: [String], fourEyes: Bool) throws {
+    private static func rewrite(_ file: String, approvers: [String], fourEyes: Bool, store: String?) throws {
         let text = try String(contentsOfFile: file, encoding: .utf8)
         var kept: [String] = []
         var dropping = false
         for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
             if line.hasPrefix("[") { dropping = line.hasPrefix("[approvals]") || line.hasPrefix("[migration]") }
-            if !dropping { kept.append(String(line)) }
+            if !dropping {
+                kept.append(store != nil && line.hasPrefix("store = ") ? "store = \"\(store ?? "")\"" : String(line))
+            }
         }
         let list = approvers.map { "\"\($0)\"" }.joined(separator: ", ")
         kept.append(
