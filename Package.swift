@@ -129,6 +129,7 @@ let package = Package(
             dependencies: [
                 "LocusLab", "LocusCore", "LocusEngine", "LISP", "LISPNet", "DNS", "DNSNet",
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
         .testTarget(name: "EndToEndTests", dependencies: ["LocusCore", "LocusTestSupport"]),

@@ -98,6 +98,70 @@ public actor ChurnDriver {
         return move
     }
 
+    /// Checks a move asked of the lab's mover (a cutover's): `false` when `workload` is at `site` with
+    /// `address` already, so there is nothing to do; `address` nil keeps the one it has.
+    public func needsRelocation(
+        _ workload: String,
+        to site: String,
+        address: IPAddress?
+    ) throws(LabMoveError) -> Bool {
+        guard let placement = planner.placements[workload] else { throw .unknownWorkload(workload) }
+        guard world.site(named: site) != nil else { throw .unknownSite(site, known: world.sites.map(\.name)) }
+        if let address, address != placement.address {
+            try check(address, for: workload)
+            if placement.mapped == site {
+                throw .alreadyThere(
+                    workload: workload,
+                    site: site,
+                    address: placement.address.description,
+                    asked: address.description
+                )
+            }
+        }
+        return placement.mapped != site
+    }
+
+    /// Moves `workload` to `site` as the lab's mover for a cutover: the destination registers the EID (its
+    /// Map-Notify confirms it), the source withdraws it and the inventory learns it, with `address` when
+    /// that is a new one (the EID stays). DNS and pool members are left for the cutover to change. `nil`
+    /// when it is there already.
+    public func relocate(
+        _ workload: String,
+        to site: String,
+        address: IPAddress?
+    ) async throws(LabMoveError) -> LabMove? {
+        guard try needsRelocation(workload, to: site, address: address),
+            let placement = planner.placements[workload]
+        else { return nil }
+        let newAddress = address == placement.address ? nil : address
+        guard let move = planner.move(workload, to: site, updatesInventory: true, address: newAddress) else {
+            return nil
+        }
+        history.append(.move(move))
+        do {
+            try await carryOut(move, followingDependencies: false)
+        } catch {
+            throw .failed(workload: workload, reason: "\(error)")
+        }
+        return move
+    }
+
+    /// An address another workload answers at, or holds as its EID, would make two of them one.
+    private func check(_ address: IPAddress, for workload: String) throws(LabMoveError) {
+        if case .v4(let v4) = address, v4.rawValue == 0 || v4.rawValue == .max || v4.rawValue >> 28 == 0xE {
+            throw .badAddress(address.description, reason: "not the address of one host")
+        }
+        if address == IPAddress("::") {
+            throw .badAddress(address.description, reason: "not the address of one host")
+        }
+        if let other = planner.placements.first(where: { $0.key != workload && $0.value.address == address }) {
+            throw .badAddress(address.description, reason: "\(other.key) answers there")
+        }
+        if let other = world.workloads.first(where: { $0.name != workload && $0.eid == address }) {
+            throw .badAddress(address.description, reason: "it is the EID of \(other.name)")
+        }
+    }
+
     /// Where every workload is registered and where the inventory says it is.
     public var placements: [String: ChurnPlanner.Placement] { planner.placements }
 
@@ -122,7 +186,8 @@ public actor ChurnDriver {
         }
     }
 
-    private func carryOut(_ move: LabMove) async throws {
+    /// `followingDependencies: false` for the mover of a cutover, whose DNS and pool steps come after it.
+    private func carryOut(_ move: LabMove, followingDependencies: Bool = true) async throws {
         guard let workload = world.workload(named: move.workload), let source = xtrs[move.from],
             let destination = xtrs[move.to]
         else { return }
@@ -141,7 +206,9 @@ public actor ChurnDriver {
         if move.updatesInventory {
             try writeInventory()
         }
-        try await infrastructure?.follow(move, logger: logger)
+        if followingDependencies {
+            try await infrastructure?.follow(move, logger: logger)
+        }
     }
 
     /// Rewrites the inventory file with where the planner says every workload is.

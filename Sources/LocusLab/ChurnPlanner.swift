@@ -139,12 +139,14 @@ public struct ChurnPlanner: Sendable {
     }
 
     /// Plans moving `workload` to `site` and records it as done; `readdressing` gives it a new address in
-    /// the destination's local network, and `leaving` says what the mover will forget to update.
+    /// the destination's local network (or `newAddress`, when the mover was told one), and `leaving` says
+    /// what the mover will forget to update.
     public mutating func move(
         _ workload: String,
         to site: String,
         updatesInventory: Bool,
         readdressing: Bool = false,
+        address newAddress: IPAddress? = nil,
         leaving drift: LabDrift? = nil
     ) -> LabMove? {
         guard var placement = placements[workload], let destination = world.site(named: site),
@@ -153,7 +155,7 @@ public struct ChurnPlanner: Sendable {
         let host = destination.hosts.randomElement(using: &random) ?? placement.host
         // 12 bits, and 0 means unversioned.
         let version = placement.mapVersion >= 4095 ? 1 : placement.mapVersion + 1
-        let address = readdressing ? nextAddress(at: destination) : nil
+        let address = newAddress ?? (readdressing ? nextAddress(at: destination) : nil)
         let move = LabMove(
             workload: workload,
             from: placement.mapped,
@@ -192,10 +194,18 @@ public struct ChurnPlanner: Sendable {
 
     /// 172.16.0.0/12 holds each site's local network: 4094 addresses per site in 172.16.0.0 + site << 12,
     /// handed out in turn. Nothing ever sends packets to them: they only appear in records and pools.
+    /// An address another workload holds (one a mover was told to give, say) is skipped.
     private mutating func nextAddress(at site: LabSite) -> IPAddress {
-        let count = readdressed[site.name, default: 0]
-        readdressed[site.name] = count + 1
-        let host = count % 4094 + 1
-        return .v4(IPv4Address(rawValue: 172 << 24 | 16 << 16 | UInt32(site.index & 0xFF) << 12 | host))
+        let taken = Set(placements.values.map(\.address))
+        var address: IPAddress
+        var tries = 0
+        repeat {
+            let count = readdressed[site.name, default: 0]
+            readdressed[site.name] = count + 1
+            let host = count % 4094 + 1
+            address = .v4(IPv4Address(rawValue: 172 << 24 | 16 << 16 | UInt32(site.index & 0xFF) << 12 | host))
+            tries += 1
+        } while taken.contains(address) && tries < 4094
+        return address
     }
 }

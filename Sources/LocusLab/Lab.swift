@@ -38,8 +38,13 @@ public actor Lab {
     public nonisolated let dependencyPlan: LabDependencyPlan
     /// The lab's HAProxy, when `haproxy` is installed and the configuration asks for it.
     public nonisolated let loadBalancer: LabLoadBalancer?
+    /// What the control port answers: moves for cutovers, their counts, the step to fail.
+    public nonisolated let mover: LabMover
+    /// Where the control port listens (127.0.0.1, a port the kernel chose); locus.toml's mover argv names it.
+    public nonisolated let controlAddress: SocketAddress
     private let infrastructure: LabInfrastructure
     private let serverTask: Task<Void, Never>
+    private let control: LabControl
     private var churnTask: Task<Void, Never>?
     private var isStopped = false
 
@@ -52,7 +57,8 @@ public actor Lab {
         serverTask: Task<Void, Never>,
         xtrs: [SimulatedXTR],
         churn: ChurnDriver,
-        infrastructure: LabInfrastructure
+        infrastructure: LabInfrastructure,
+        control: LabControl
     ) {
         self.configuration = configuration
         self.world = world
@@ -68,6 +74,9 @@ public actor Lab {
         self.services = infrastructure.services
         self.dependencyPlan = infrastructure.plan
         self.loadBalancer = infrastructure.loadBalancer
+        self.control = control
+        self.mover = control.mover
+        self.controlAddress = control.address
     }
 
     /// Starts everything and returns once every site's first registration is confirmed by a Map-Notify and
@@ -76,6 +85,11 @@ public actor Lab {
         _ configuration: LabConfiguration,
         logger: Logger = Logger(label: "locus.lab")
     ) async throws -> Lab {
+        if let step = configuration.failStep, !LabMover.isStep(step) {
+            throw LabError.invalidConfiguration(
+                "no cutover step named \(step) to fail (steps: \(LabMover.steps.joined(separator: ", ")))"
+            )
+        }
         let world = try WorldGenerator(
             workloads: configuration.workloads,
             sites: configuration.sites,
@@ -124,6 +138,7 @@ public actor Lab {
         }
         var xtrs: [SimulatedXTR] = []
         var infrastructure: LabInfrastructure?
+        var control: LabControl?
         do {
             let addresses = try await server.boundAddresses()
             let started = try await startInfrastructure(
@@ -154,14 +169,6 @@ public actor Lab {
                 )
             }
             try await registerFirst(world: world, xtrs: xtrs)
-            try await writeLocusConfig(
-                world: world,
-                addresses: addresses,
-                infrastructure: started,
-                configuration: configuration,
-                xtrs: xtrs,
-                in: directory
-            )
             let churn = ChurnDriver(
                 world: world,
                 seed: configuration.seed,
@@ -174,6 +181,27 @@ public actor Lab {
                 infrastructure: started,
                 logger: logger
             )
+            let controlPort = try await LabControl.start(
+                mover: LabMover(
+                    name: configuration.name,
+                    world: world,
+                    churn: churn,
+                    moveDelay: configuration.moveDelay,
+                    failStep: configuration.failStep,
+                    logger: logger
+                ),
+                logger: logger
+            )
+            control = controlPort
+            try await writeLocusConfig(
+                world: world,
+                addresses: addresses,
+                infrastructure: started,
+                configuration: configuration,
+                xtrs: xtrs,
+                control: controlPort.address,
+                in: directory
+            )
             let lab = Lab(
                 configuration: configuration,
                 world: world,
@@ -183,13 +211,15 @@ public actor Lab {
                 serverTask: serverTask,
                 xtrs: xtrs,
                 churn: churn,
-                infrastructure: started
+                infrastructure: started,
+                control: controlPort
             )
             if let interval = configuration.churnInterval, interval > .zero {
                 await lab.startChurn(every: interval)
             }
             return lab
         } catch {
+            await control?.stop()
             for xtr in xtrs { await xtr.shutdown() }
             await infrastructure?.stop()
             await server.shutdown()
@@ -250,6 +280,8 @@ public actor Lab {
     public func stop() async {
         guard !isStopped else { return }
         isStopped = true
+        // No move asked through the control port may start while the rest goes.
+        await control.stop()
         churnTask?.cancel()
         await churnTask?.value
         for xtr in xtrs { await xtr.shutdown() }
@@ -316,6 +348,7 @@ public actor Lab {
         infrastructure: LabInfrastructure,
         configuration: LabConfiguration,
         xtrs: [SimulatedXTR],
+        control: SocketAddress,
         in directory: LabDirectory
     ) async throws {
         let listen = addresses.listen.hostPortDescription
@@ -335,7 +368,11 @@ public actor Lab {
                 dnsServer: infrastructure.dns.server,
                 loadBalancerAPI: infrastructure.loadBalancer?.runtimeAPI,
                 probePorts: probePorts,
-                approvers: [LoginIdentity.currentUser()]
+                approvers: [LoginIdentity.currentUser()],
+                mover: LocusDocument.moverArguments(
+                    executable: configuration.moverExecutable ?? RunningExecutable.path,
+                    control: control.hostPortDescription
+                )
             ).render(),
             to: configFileName
         )

@@ -24,6 +24,13 @@ public struct LabConfiguration: Sendable {
     public var name: String
     /// Whether to run HAProxy for the web and api pools when it is installed.
     public var loadBalancer: Bool
+    /// How long each move asked through the control port waits before it acts.
+    public var moveDelay: Duration
+    /// A cutover step (``LabMover/steps``) to fail once: `mover` fails the lab's own next move, the others
+    /// are answered to a runner asking the control port.
+    public var failStep: String?
+    /// The `locus` the mover argv in locus.toml runs; `nil` for the program running the lab.
+    public var moverExecutable: String?
 
     public init(
         workloads: Int = 300,
@@ -38,7 +45,10 @@ public struct LabConfiguration: Sendable {
         flapInterval: Duration = .seconds(5),
         probePort: Int = 4342,
         name: String = "lab",
-        loadBalancer: Bool = true
+        loadBalancer: Bool = true,
+        moveDelay: Duration = .zero,
+        failStep: String? = nil,
+        moverExecutable: String? = nil
     ) {
         self.workloads = workloads
         self.sites = sites
@@ -53,5 +63,8 @@ public struct LabConfiguration: Sendable {
         self.probePort = probePort
         self.name = name
         self.loadBalancer = loadBalancer
+        self.moveDelay = moveDelay
+        self.failStep = failStep
+        self.moverExecutable = moverExecutable
     }
 }

@@ -21,6 +21,19 @@ public struct LocusDocument: Sendable {
     /// `[approvals] approvers`: the user running the lab, so that one person can approve what the
     /// lab requests.
     public var approvers: [String]
+    /// `[migration] mover`: `locus lab move` against this lab's control port, placeholders unfilled.
+    public var mover: [String]?
+
+    /// The lab's mover answers in well under a second; two minutes leave room for `--move-delay`.
+    static let moverTimeout = "2m"
+    static let maxRunning = 4
+    static let verifyDeadline = "2m"
+
+    /// The mover argv of a lab: the running `locus` (by absolute path) asks the lab at `control` to move
+    /// the workload; DNS and pool members are the cutover's own steps.
+    public static func moverArguments(executable: String, control: String) -> [String] {
+        [executable, "lab", "move", "{workload}", "{site}", "--address", "{address}", "--control", control]
+    }
 
     public init(
         name: String,
@@ -32,7 +45,8 @@ public struct LocusDocument: Sendable {
         dnsServer: String? = nil,
         loadBalancerAPI: String? = nil,
         probePorts: [String: Int] = [:],
-        approvers: [String] = []
+        approvers: [String] = [],
+        mover: [String]? = nil
     ) {
         self.name = name
         self.sites = sites
@@ -44,6 +58,7 @@ public struct LocusDocument: Sendable {
         self.loadBalancerAPI = loadBalancerAPI
         self.probePorts = probePorts
         self.approvers = approvers
+        self.mover = mover
     }
 
     public func render() -> String {
@@ -100,6 +115,17 @@ public struct LocusDocument: Sendable {
                 name = \(TOMLText.quoted(LabDependencyPlan.loadBalancerName))
                 kind = "haproxy"
                 runtime_api = \(TOMLText.quoted(loadBalancerAPI))
+
+                """
+        }
+        if let mover {
+            out += """
+
+                [migration]
+                mover = \(TOMLText.array(mover))
+                mover_timeout = \(TOMLText.quoted(Self.moverTimeout))
+                max_running = \(Self.maxRunning)
+                verify_deadline = \(TOMLText.quoted(Self.verifyDeadline))
 
                 """
         }

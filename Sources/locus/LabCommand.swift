@@ -1,6 +1,7 @@
 import ArgumentParser
 import Dispatch
 import Foundation
+import LocusCore
 import LocusEngine
 import LocusLab
 
@@ -30,7 +31,10 @@ struct LabCommand: AsyncParsableCommand {
             The lab's workloads depend on a DNS record each, the auth and storage services of their \
             site and, when haproxy is installed (and not --no-haproxy), a pool member of the web or api \
             backend of a real HAProxy the lab runs; locus.toml declares the DNS server and the balancer.
-            """
+
+            The lab listens on a control port (127.0.0.1, a free port) and its locus.toml's [migration]             mover is `locus lab move` against it, so a cutover moves the lab's workloads as it would real             ones; `locus lab status` shows what it was asked. --move-delay makes each such move wait             before it acts; --fail-step NAME fails that cutover step once (mover: the lab's own next move;             the others: answered to a runner asking the control port).
+            """,
+        subcommands: [LabMoveCommand.self, LabStatusCommand.self]
     )
 
     @Option(help: "How many workloads.")
@@ -60,6 +64,21 @@ struct LabCommand: AsyncParsableCommand {
     @Flag(name: .customLong("no-haproxy"), help: "Do not run HAProxy even when it is installed.")
     var withoutHAProxy = false
 
+    @Option(
+        name: .customLong("move-delay"),
+        help: ArgumentHelp("How long each move asked through the control port waits first.", valueName: "DURATION")
+    )
+    var moveDelay: String?
+
+    @Option(
+        name: .customLong("fail-step"),
+        help: ArgumentHelp(
+            "A cutover step to fail once: \(LabMover.steps.joined(separator: ", ")) (or rollback-STEP).",
+            valueName: "NAME"
+        )
+    )
+    var failStep: String?
+
     @OptionGroup
     var display: DisplayOptions
 
@@ -69,6 +88,20 @@ struct LabCommand: AsyncParsableCommand {
             throw ValidationError("--sites \(sites): give 1 to \(WorldGenerator.maximumSites)")
         }
         guard workloads >= 0 else { throw ValidationError("--workloads \(workloads): give 0 or more") }
+        _ = try parsedMoveDelay()
+        if let failStep, !LabMover.isStep(failStep) {
+            throw ValidationError(
+                "--fail-step \(failStep): give one of \(LabMover.steps.joined(separator: ", ")) or rollback-STEP"
+            )
+        }
+    }
+
+    private func parsedMoveDelay() throws -> Duration {
+        guard let moveDelay else { return .zero }
+        guard let duration = try? Duration(configText: moveDelay) else {
+            throw ValidationError("--move-delay \(moveDelay): give a duration like \"500ms\", \"5s\" or \"1m\"")
+        }
+        return duration
     }
 
     func run() async throws {
@@ -108,7 +141,9 @@ struct LabCommand: AsyncParsableCommand {
             seed: seed,
             churnInterval: churn > 0 ? .milliseconds(Int64((churn * 1000).rounded())) : nil,
             directory: dir,
-            loadBalancer: !withoutHAProxy
+            loadBalancer: !withoutHAProxy,
+            moveDelay: (try? parsedMoveDelay()) ?? .zero,
+            failStep: failStep
         )
     }
 }

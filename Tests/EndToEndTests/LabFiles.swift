@@ -5,9 +5,9 @@ import Foundation
 /// DNS servers, load balancers and dependencies is replaced by the test's own.
 enum LabFiles {
     /// Top-level tables of the lab's locus.toml that the test writes itself.
-    private static let replacedTables: Set<String> = ["inventory", "dns", "loadbalancer"]
+    private static let replacedTables: Set<String> = ["inventory", "dns", "loadbalancer", "migration"]
 
-    /// The lab's locus.toml without its `[[inventory]]`, `[[dns]]` and `[[loadbalancer]]` tables,
+    /// The lab's locus.toml without its `[[inventory]]`, `[[dns]]`, `[[loadbalancer]]` and `[migration]` tables,
     /// relative `*_file` paths made absolute (the result lives in another directory), then
     /// `sections`. `store` stays as it is: a relative store is the test's own, next to its file.
     static func locusConfig(fromLab text: String, labDirectory: String, appending sections: String) -> String {

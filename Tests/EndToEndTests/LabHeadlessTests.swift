@@ -194,14 +194,14 @@ final class LabSubprocess {
     let stdoutFile: String
     let stderrFile: String
 
-    init(arguments: [String], scratch: ScratchDirectory) throws {
+    init(arguments: [String], scratch: ScratchDirectory, executable: String = LocusBinary.path) throws {
         let name = UUID().uuidString
         stdoutFile = scratch.file("\(name).out")
         stderrFile = scratch.file("\(name).err")
         guard FileManager.default.createFile(atPath: stdoutFile, contents: nil),
             FileManager.default.createFile(atPath: stderrFile, contents: nil)
         else { throw LabSubprocessError(message: "cannot create output files in \(scratch.path)") }
-        process.executableURL = URL(fileURLWithPath: LocusBinary.path)
+        process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
         var environment = ProcessInfo.processInfo.environment
         environment["XDG_STATE_HOME"] = scratch.file("state")

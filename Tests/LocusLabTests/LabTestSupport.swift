@@ -12,6 +12,8 @@ func withLab<T>(
     seed: UInt64 = 7,
     registrationInterval: Duration = .seconds(60),
     registrationTimeout: Duration = .seconds(180),
+    moveDelay: Duration = .zero,
+    failStep: String? = nil,
     _ body: (Lab) async throws -> T
 ) async throws -> T {
     let lab = try await Lab.start(
@@ -22,7 +24,10 @@ func withLab<T>(
             registrationInterval: registrationInterval,
             registrationTimeout: registrationTimeout,
             flapInterval: .milliseconds(50),
-            probePort: 0
+            probePort: 0,
+            moveDelay: moveDelay,
+            failStep: failStep,
+            moverExecutable: "/usr/local/bin/locus"
         )
     )
     do {
