@@ -93,11 +93,6 @@ public struct AuditEntry: Sendable, Hashable, Codable {
             String(sequence), String(millis), user, String(uid), host, tty ?? "", sshClient ?? "", action, object,
             before ?? "", after ?? "", outcome, digest ?? "", detail,
         ]
-        return fields.map { field in
-            field.replacingOccurrences(of: "\\", with: "\\\\")
-                .replacingOccurrences(of: "\n", with: "\\n")
-                .replacingOccurrences(of: "\u{1F}", with: "\\u")
-        }
-        .joined(separator: "\u{1F}")
+        return CanonicalText.line(fields)
     }
 }

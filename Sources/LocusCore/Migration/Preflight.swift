@@ -63,20 +63,13 @@ public struct PreflightResult: Sendable, Hashable, Codable {
     public static func canonicalText(checks: [PreflightCheck], plan: [PlanChange]) -> String {
         var lines = ["locus-preflight 1"]
         for change in plan {
-            lines.append(fields(["plan", change.what, change.target, change.from, change.to, change.note ?? ""]))
+            lines.append(
+                CanonicalText.line(["plan", change.what, change.target, change.from, change.to, change.note ?? ""])
+            )
         }
         for check in checks {
-            lines.append(fields(["check", check.name, check.ok ? "ok" : "failed", check.compared]))
+            lines.append(CanonicalText.line(["check", check.name, check.ok ? "ok" : "failed", check.compared]))
         }
         return lines.joined(separator: "\n") + "\n"
-    }
-
-    private static func fields(_ values: [String]) -> String {
-        values.map { value in
-            value.replacingOccurrences(of: "\\", with: "\\\\")
-                .replacingOccurrences(of: "\n", with: "\\n")
-                .replacingOccurrences(of: "\u{1F}", with: "\\u")
-        }
-        .joined(separator: "\u{1F}")
     }
 }
