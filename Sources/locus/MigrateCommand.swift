@@ -71,7 +71,9 @@ struct MigrateListCommand: AsyncParsableCommand {
 
     func run() async throws {
         let desk = try options.desk()
-        let migrations = try await refusingWithExit1 { try await desk.store.migrations() }
+        let migrations = try await refusingWithExit1 {
+            try await desk.migrations(origin: LoginIdentity.currentOrigin())
+        }
         if options.json {
             FileHandle.standardOutput.write(
                 try MigrationDocument.data(MigrationDocument.list(migrations, policy: desk.policy))

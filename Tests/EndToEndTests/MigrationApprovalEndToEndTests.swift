@@ -114,4 +114,26 @@ struct MigrationApprovalEndToEndTests {
         #expect(verify.status == 0, "\(verify.stderr)")
         try await lab.shutDown()
     }
+
+    @Test func aRequestNotApprovedWithinExpireAfterIsRecordedExpiredAndCannotBeApproved() async throws {
+        let lab = try await MigrationLab(approvers: ["ops1"], expireAfter: "3s")
+        let workload = try #require(lab.sites.keys.sorted().first)
+        let id = try await lab.request(workload, as: "ops3")
+        let deadline = ContinuousClock.now + .seconds(20)
+        var state = ""
+        while ContinuousClock.now < deadline, state != "expired" {
+            let list = try await lab.json(as: "ops3", ["migrate", "list"])
+            state =
+                (list["migrations"] as? [[String: Any]])?.first { $0["id"] as? String == id }?["state"] as? String ?? ""
+            if state != "expired" { try await Task.sleep(for: .milliseconds(250)) }
+        }
+        #expect(state == "expired")
+        let late = try await lab.locus(as: "ops1", ["migrate", "approve", id])
+        #expect(late.status == 1)
+        #expect(late.stderr.contains("is expired (expired by ops3 at"), "\(late.stderr)")
+        let audit = try await lab.json(as: "ops1", ["audit"])
+        let actions = (audit["entries"] as? [[String: Any]] ?? []).map { $0["action"] as? String ?? "" }
+        #expect(actions == ["request", "preflight", "expire", "approve"], "\(actions)")
+        try await lab.shutDown()
+    }
 }

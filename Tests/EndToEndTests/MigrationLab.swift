@@ -29,6 +29,7 @@ final class MigrationLab {
     init(
         approvers: [String] = ["ops1", "@netops"],
         fourEyes: Bool = false,
+        expireAfter: String = "4h",
         store: MigrationStoreKind = .sqlite
     ) async throws {
         try OperatorAccounts.ensure()
@@ -54,7 +55,13 @@ final class MigrationLab {
             self.sites = sites
             siteNames = Array(Set(sites.values)).sorted()
             postgres = store == .postgres ? try PostgresProcess() : nil
-            try Self.rewrite(configFile, approvers: approvers, fourEyes: fourEyes, store: postgres?.socketURL())
+            try Self.rewrite(
+                configFile,
+                approvers: approvers,
+                fourEyes: fourEyes,
+                expireAfter: expireAfter,
+                store: postgres?.socketURL()
+            )
             try OperatorAccounts.shareDirectory(scratch.path)
             if let postgres {
                 // The database owner reads the shared config (its key files are group-readable) and
@@ -131,7 +138,13 @@ final class MigrationLab {
     }
 
     /// Replaces the lab's `[approvals]` and adds a `[migration]` whose mover does nothing.
-    private static func rewrite(_ file: String, approvers: [String], fourEyes: Bool, store: String?) throws {
+    private static func rewrite(
+        _ file: String,
+        approvers: [String],
+        fourEyes: Bool,
+        expireAfter: String,
+        store: String?
+    ) throws {
         let text = try String(contentsOfFile: file, encoding: .utf8)
         var kept: [String] = []
         var dropping = false
@@ -151,7 +164,7 @@ final class MigrationLab {
             [approvals]
             approvers = [\(list)]
             four_eyes = \(fourEyes)
-            expire_after = "4h"
+            expire_after = "\(expireAfter)"
             """
         )
         try kept.joined(separator: "\n").write(toFile: file, atomically: true, encoding: .utf8)

@@ -127,6 +127,29 @@ public struct MigrationDesk: Sendable {
         }
     }
 
+    /// Every migration, newest first, with each request past `expire_after` recorded as expired first
+    /// (anybody may record that; a compare-and-set keeps two readers from recording it twice).
+    public func migrations(origin: AuditOrigin) async throws(MigrationStoreError) -> [Migration] {
+        var migrations = try await store.migrations()
+        let now = Date()
+        for (index, migration) in migrations.enumerated()
+        where migration.state.awaitsApproval && now >= migration.expiresAt(policy: policy) {
+            if let expired = try? await store.apply(
+                .expire,
+                to: migration.id,
+                expectedVersion: migration.version,
+                policy: policy,
+                origin: origin,
+                at: now
+            ) {
+                migrations[index] = expired
+            } else if let current = try await store.migration(id: migration.id) {
+                migrations[index] = current
+            }
+        }
+        return migrations
+    }
+
     public func existing(_ id: String) async throws(MigrationStoreError) -> Migration {
         guard let migration = try await store.migration(id: id) else { throw .notFound(id: id) }
         return migration
