@@ -7,7 +7,8 @@ extension Engine {
     /// Takes over what earlier processes stored: last mappings (so a move while nobody watched is
     /// still a move), last addresses (so a record left at the old one is named so), recent moves (so
     /// flapping is still flapping), the alerts still open (so one that holds keeps its age and one
-    /// that no longer does is cleared), acknowledgements, and recent events.
+    /// that no longer does is cleared), acknowledgements, recent events, and which workloads have a
+    /// migration open.
     func prepare() async {
         guard !prepared else { return }
         prepared = true
@@ -26,6 +27,11 @@ extension Engine {
             world.seed(openAlerts: openAlerts)
             world.acknowledge(acknowledgements)
             world.remember(events)
+            if let migrations = store as? any MigrationStore,
+                let open = try? await migrations.migrations().filter({ !$0.state.isClosed })
+            {
+                world.seed(pendingMigrations: Set(open.map(\.workload)))
+            }
             submit([.source(SourceHealth(name: Self.storeSourceName, kind: .store, state: .ok, checkedAt: clock.now()))]
             )
         } catch {

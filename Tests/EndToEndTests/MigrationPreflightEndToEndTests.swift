@@ -192,4 +192,30 @@ import Testing
         lab.terminate()
         _ = try await lab.exitStatus(within: .seconds(30))
     }
+
+    @Test func aPendingMigrationOfARecordWithALongTTLIsWarnedAbout() async throws {
+        let scratch = try ScratchDirectory()
+        let lab = try LabSubprocess(
+            arguments: ["lab", "--headless", "--workloads", "20", "--seed", "1", "--dir", scratch.file("lab")],
+            scratch: scratch
+        )
+        defer { lab.kill() }
+        let configFile = try await lab.firstLine(within: .seconds(60))
+        func ttlAlerts() async throws -> [String] {
+            let document = try await Self.run(["snapshot", "--json", "--config", configFile], scratch: scratch)
+            return (document["alerts"] as? [[String: Any]] ?? [])
+                .filter { $0["kind"] as? String == "dns-ttl-high" }
+                .compactMap { $0["subject"] as? String }
+        }
+        #expect(try await ttlAlerts().isEmpty, "no migration is pending yet")
+        // db-01's record keeps the lab's long TTL of a data workload.
+        let request = try await LabSubprocess.run(
+            ["migrate", "request", "db-01", "--to", "dc-west", "--reason", "test", "--config", configFile],
+            scratch: scratch
+        )
+        #expect(request.status == 0, "\(request.stderr)")
+        #expect(try await ttlAlerts() == ["db-01"])
+        lab.terminate()
+        _ = try await lab.exitStatus(within: .seconds(30))
+    }
 }

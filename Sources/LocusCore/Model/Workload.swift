@@ -25,7 +25,7 @@ public struct Workload: Sendable, Hashable, Identifiable {
     /// The address the inventory gave before its last change of address: where a record left
     /// behind by a move still points.
     public internal(set) var previousAddress: IPAddress?
-    /// A migration of this workload is requested and not finished; false until migrations exist.
+    /// A migration of this workload is requested and not finished (taken over from the store at start).
     public internal(set) var hasPendingMigration: Bool
 
     public init(

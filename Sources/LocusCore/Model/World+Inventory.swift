@@ -50,7 +50,8 @@ extension World {
                     spec: declaration.spec,
                     sources: declaration.sources,
                     lastKnownMapping: storedMappings[name],
-                    recentMoves: storedMoves[name] ?? []
+                    recentMoves: storedMoves[name] ?? [],
+                    hasPendingMigration: pendingMigrations.contains(name)
                 )
                 workload.provenance = declaration.provenance
                 let address = declaration.spec.address

@@ -33,6 +33,8 @@ public struct World: Sendable {
     /// When each workload moved lately, by earlier processes' account, for workloads the inventory has
     /// not declared yet.
     var storedMoves: [String: [Date]] = [:]
+    /// Workloads with a migration the store holds open, taken over at start.
+    var pendingMigrations: Set<String> = []
     /// Alerts taken over from earlier processes that nothing observed here has confirmed or denied
     /// yet; see `Correlator.judgeSeededAlerts(_:now:)`.
     var seededAlerts: Set<AlertID> = []
@@ -113,6 +115,15 @@ public struct World: Sendable {
         for (name, known) in lastKnownAddresses where workloads[name]?.previousAddress == nil {
             guard let address = workloads[name]?.spec.address else { continue }
             workloads[name]?.previousAddress = known.address != address ? known.address : known.previous
+        }
+    }
+
+    /// Takes over which workloads have a migration open (requested and not finished), so that a record
+    /// whose TTL would keep resolvers on the old address after the cutover is warned about in time.
+    public mutating func seed(pendingMigrations workloadNames: Set<String>) {
+        pendingMigrations = workloadNames
+        for name in workloads.keys {
+            workloads[name]?.hasPendingMigration = workloadNames.contains(name)
         }
     }
 
