@@ -215,6 +215,7 @@ extension MigrationAction.Kind {
         case .cancel: .cancel(reason: "")
         case .expire: .expire
         case .voidApprovals: .voidApprovals(reason: "")
+        case .claim: .claim(lease: Self.sampleLease)
         case .start: .start(lease: Self.sampleLease)
         case .renewLease: .renewLease(Self.sampleLease)
         case .journal: .journal(MigrationStep(name: ""))

@@ -144,13 +144,14 @@ extension MigrationRefusal.Reason {
         case .notRequesterOrApprover: "notRequesterOrApprover"
         case .preflightMissing: "preflightMissing"
         case .notLeaseHolder: "notLeaseHolder"
+        case .busy: "busy"
         case .invalid: "invalid"
         }
     }
 
     static let allStored: [MigrationRefusal.Reason] = [
         .illegalState, .notApprover, .ownRequest, .alreadyApprovedByYou, .digestChanged, .expired,
-        .notRequesterOrApprover, .preflightMissing, .notLeaseHolder, .invalid,
+        .notRequesterOrApprover, .preflightMissing, .notLeaseHolder, .busy, .invalid,
     ]
 
     init(storedName: String) {

@@ -83,7 +83,15 @@ extension SQLiteHistoryStore: MigrationStore {
                 }
                 let next: Migration
                 do {
-                    next = try stored.applying(action, by: actor, at: time, policy: policy)
+                    let othersRunning =
+                        action.kind == .start ? try Self.cutoversRunning(besides: id, at: time, in: db) : 0
+                    next = try stored.applying(
+                        action,
+                        by: actor,
+                        at: time,
+                        policy: policy,
+                        othersRunning: othersRunning
+                    )
                 } catch let refusal as MigrationRefusal {
                     audit.outcome = refusal.auditOutcome
                     try Self.append(audit, in: db)
@@ -217,6 +225,20 @@ extension SQLiteHistoryStore: MigrationStore {
         return nil
     }
 
+    /// Cutovers of other migrations whose runner's lease still lasts: what `max_running` counts,
+    /// read in the transaction that starts one so that two runners cannot both take the last place.
+    static func cutoversRunning(besides id: String, at time: Date, in db: Database) throws -> Int {
+        try Int.fetchOne(
+            db,
+            sql: """
+                SELECT count(*) FROM migration JOIN lease ON lease.migration_id = migration.id
+                WHERE migration.id <> ? AND migration.state IN ('executing', 'verifying', 'rolling-back')
+                    AND lease.expires_at > ?
+                """,
+            arguments: [id, SQLiteMigrationRows.millis(time)]
+        ) ?? 0
+    }
+
     static func digest(of action: MigrationAction) -> String? {
         switch action {
         case .approve(let digest): digest
@@ -234,6 +256,12 @@ extension SQLiteHistoryStore: MigrationStore {
             result.passed ? "all checks passed" : "failed: " + result.failures.map(\.name).joined(separator: ", ")
         case .complete(let seconds):
             seconds.map { "green \(Int($0.rounded())) s after the last approval" } ?? ""
+        case .claim(_, let note), .start(_, _, let note):
+            note
+        case .abort(let reason):
+            reason
+        case .journal(let step):
+            "\(step.name) \(step.state.rawValue)" + (step.detail.isEmpty ? "" : ": \(step.detail)")
         default:
             ""
         }

@@ -97,6 +97,7 @@ struct MigrationTransitionTests {
         case .cancel: .cancel(reason: "no")
         case .expire: .expire
         case .voidApprovals: .voidApprovals(reason: "too old")
+        case .claim: .claim(lease: lease)
         case .start: .start(lease: lease)
         case .renewLease: .renewLease(lease)
         case .journal: .journal(MigrationStep(name: "mover", state: .running))
@@ -132,7 +133,11 @@ struct MigrationTransitionTests {
             #expect(next.version == migration.version + 1)
             #expect(next.lastChange.user == "ops1")
         } catch {
-            #expect(!legal || state == .approved && kind == .recordPreflight, "\(kind) from \(state) refused: \(error)")
+            // An approved migration nobody has claimed has no lease to renew.
+            #expect(
+                !legal || state == .approved && [.recordPreflight, .renewLease].contains(kind),
+                "\(kind) from \(state) refused: \(error)"
+            )
             if !legal {
                 #expect(error.reason == .illegalState)
                 #expect(error.message.contains("is \(state)"))
@@ -371,5 +376,53 @@ struct MigrationTransitionTests {
             try executing.applying(.start(lease: lease), by: second, at: Self.at(40), policy: Self.policy)
         }
         #expect(error?.reason == .illegalState)
+    }
+
+    @Test func aWaitingRunnerHoldsTheLeaseAndASecondOneIsRefused() throws {
+        let approved = try Self.migration(in: .approved)
+        let claimed = try approved.applying(
+            .claim(lease: Self.lease, note: "waits for the maintenance window"),
+            by: Self.ops1,
+            at: Self.at(20),
+            policy: Self.policy
+        )
+        #expect(claimed.state == .approved)
+        #expect(claimed.lease == Self.lease)
+        let second = MigrationActor(user: "ops2", pid: 7, host: "jump-2")
+        let lease = MigrationLease(holder: "ops2", pid: 7, host: "jump-2", expiresAt: Self.at(2000))
+        for action in [MigrationAction.claim(lease: lease), .start(lease: lease)] {
+            let error = #expect(throws: MigrationRefusal.self) {
+                try claimed.applying(action, by: second, at: Self.at(40), policy: Self.policy)
+            }
+            #expect(error?.reason == .notLeaseHolder)
+            #expect(error?.message.contains("already has a runner: ops1 (pid 4242 on jump-1)") == true)
+        }
+        // Once the first runner's lease lapses, another may take over.
+        let taken = try claimed.applying(.start(lease: lease), by: second, at: Self.at(1001), policy: Self.policy)
+        #expect(taken.state == .executing)
+        #expect(taken.lease?.holder == "ops2")
+    }
+
+    @Test func startWaitsWhileMaxRunningCutoversRun() throws {
+        let approved = try Self.migration(in: .approved)
+        let error = #expect(throws: MigrationRefusal.self) {
+            try approved.applying(
+                .start(lease: Self.lease, maxRunning: 2),
+                by: Self.ops1,
+                at: Self.at(20),
+                policy: Self.policy,
+                othersRunning: 2
+            )
+        }
+        #expect(error?.reason == .busy)
+        #expect(error?.message.contains("2 cutovers run (max_running 2)") == true)
+        let started = try approved.applying(
+            .start(lease: Self.lease, maxRunning: 2),
+            by: Self.ops1,
+            at: Self.at(20),
+            policy: Self.policy,
+            othersRunning: 1
+        )
+        #expect(started.state == .executing)
     }
 }

@@ -183,7 +183,14 @@ extension LocusConfigParser {
     // MARK: - Migration and approvals
 
     mutating func parseMigration(_ table: TOMLTable) -> MigrationConfig? {
-        reader.checkKeys(of: table, allowed: ["mover", "mover_timeout", "max_running", "verify_deadline"])
+        reader.checkKeys(
+            of: table,
+            allowed: ["mover", "mover_timeout", "max_running", "verify_deadline", "runner_lease"]
+        )
+        let runnerLease = reader.duration("runner_lease", in: table, default: MigrationConfig.defaultRunnerLease)
+        if runnerLease < .seconds(3), let value = table["runner_lease"] {
+            reader.error(line: value.line, "runner_lease: give at least \"3s\" (the runner renews it every third)")
+        }
         let verifyDeadline = reader.duration(
             "verify_deadline",
             in: table,
@@ -197,6 +204,7 @@ extension LocusConfigParser {
             moverTimeout: moverTimeout,
             maxRunning: maxRunning ?? MigrationConfig.defaultMaxRunning,
             verifyDeadline: verifyDeadline,
+            runnerLease: max(runnerLease, .seconds(3)),
             line: table.line
         )
     }

@@ -126,6 +126,7 @@ public struct MigrationConfig: Sendable, Hashable {
     public static let defaultVerifyDeadline: Duration = .seconds(120)
     public static let defaultMoverTimeout: Duration = .seconds(600)
     public static let defaultMaxRunning = 4
+    public static let defaultRunnerLease: Duration = .seconds(30)
 
     /// The mover's argv, placeholders unfilled; run without a shell.
     public var mover: [String]
@@ -135,6 +136,9 @@ public struct MigrationConfig: Sendable, Hashable {
     public var maxRunning: Int
     /// How long after the mover finishes the mapping and dependencies have to follow.
     public var verifyDeadline: Duration
+    /// How long a runner's lease lasts unless renewed (every third of it): a runner silent for longer
+    /// counts as gone, and its migration as interrupted.
+    public var runnerLease: Duration
     public var line: Int
 
     public init(
@@ -142,8 +146,10 @@ public struct MigrationConfig: Sendable, Hashable {
         moverTimeout: Duration = MigrationConfig.defaultMoverTimeout,
         maxRunning: Int = MigrationConfig.defaultMaxRunning,
         verifyDeadline: Duration = MigrationConfig.defaultVerifyDeadline,
+        runnerLease: Duration = MigrationConfig.defaultRunnerLease,
         line: Int = 0
     ) {
+        self.runnerLease = runnerLease
         self.mover = mover
         self.moverTimeout = moverTimeout
         self.maxRunning = maxRunning

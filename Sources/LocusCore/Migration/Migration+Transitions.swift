@@ -6,11 +6,15 @@ extension Migration {
     /// The one transition function: the table of legal moves is `MigrationAction.Kind.moves`; this
     /// adds who may act and what must hold (digest, expiry, four eyes). The result has its version
     /// counted up and names `actor` as the last change.
+    ///
+    /// - Parameter othersRunning: cutovers of other migrations running now, counted by the store in
+    ///   the same transaction (only `start` reads it).
     public func applying(
         _ action: MigrationAction,
         by actor: MigrationActor,
         at now: Date,
-        policy: ApprovalPolicy
+        policy: ApprovalPolicy,
+        othersRunning: Int = 0
     ) throws(MigrationRefusal) -> Migration {
         let kind = action.kind
         guard kind.moves.from.contains(state) else { throw .illegal(kind, on: self) }
@@ -53,9 +57,19 @@ extension Migration {
             next.state = .ready
             next.approvals = []
             next.outcome = reason
-        case .start(let lease):
+        case .claim(let lease, _):
+            try checkNoOtherRunner(than: actor, at: now)
+            next.lease = lease
+        case .start(let lease, let maxRunning, _):
+            try checkNoOtherRunner(than: actor, at: now)
             if let reason = voidReason(at: now, policy: policy) {
                 throw MigrationRefusal(.digestChanged, "migration \(id) cannot start: \(reason)")
+            }
+            if let maxRunning, othersRunning >= maxRunning {
+                throw MigrationRefusal(
+                    .busy,
+                    "migration \(id) waits its turn: \(othersRunning) cutovers run (max_running \(maxRunning))"
+                )
             }
             next.state = .executing
             next.lease = lease
@@ -96,10 +110,12 @@ extension Migration {
             next.outcome = reason
             next.lease = nil
         case .resume(let lease):
+            try checkNoOtherRunner(than: actor, at: now)
             next.state = .executing
             next.lease = lease
             next.abortRequested = nil
         case .rollback(let lease):
+            try checkNoOtherRunner(than: actor, at: now)
             next.state = .rollingBack
             next.lease = lease
             next.abortRequested = nil
@@ -142,6 +158,16 @@ extension Migration {
                 "migration \(id): only its runner may do that; " + (holder ?? "no runner holds it")
             )
         }
+    }
+
+    /// A second runner is refused while another one's lease lasts.
+    private func checkNoOtherRunner(than actor: MigrationActor, at now: Date) throws(MigrationRefusal) {
+        guard let lease, lease.expiresAt > now, !actor.holds(lease, at: now) else { return }
+        throw MigrationRefusal(
+            .notLeaseHolder,
+            "migration \(id) already has a runner: \(lease.holder) (pid \(lease.pid) on \(lease.host)) holds it until "
+                + RFC3339.string(from: lease.expiresAt)
+        )
     }
 
     private func checkRights(

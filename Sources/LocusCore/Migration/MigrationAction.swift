@@ -14,8 +14,11 @@ public enum MigrationAction: Sendable, Hashable {
     case expire
     /// The approvals no longer hold (too old when the cutover is to start, or for another digest).
     case voidApprovals(reason: String)
-    /// A runner starts the cutover, holding `lease`.
-    case start(lease: MigrationLease)
+    /// A runner takes the lease of an approved migration and waits for its turn (the maintenance
+    /// window, `max_running`); a second runner is refused while the lease lasts.
+    case claim(lease: MigrationLease, note: String = "")
+    /// A runner starts the cutover, holding `lease`; refused while `maxRunning` other cutovers run.
+    case start(lease: MigrationLease, maxRunning: Int? = nil, note: String = "")
     /// The runner holding the lease extends it (it expires unless renewed).
     case renewLease(MigrationLease)
     /// The runner records a step before and after it acts.
@@ -42,7 +45,7 @@ public enum MigrationAction: Sendable, Hashable {
         case .cancel: "cancel"
         case .expire: "expire"
         case .voidApprovals: "run"
-        case .start: "run"
+        case .claim, .start: "run"
         case .renewLease: "run"
         case .journal: "step"
         case .abort: "abort"
@@ -65,6 +68,7 @@ public enum MigrationAction: Sendable, Hashable {
         case .cancel: .cancel
         case .expire: .expire
         case .voidApprovals: .voidApprovals
+        case .claim: .claim
         case .start: .start
         case .renewLease: .renewLease
         case .journal: .journal
@@ -87,6 +91,7 @@ public enum MigrationAction: Sendable, Hashable {
         case cancel
         case expire
         case voidApprovals = "void approvals"
+        case claim
         case start
         case renewLease = "renew lease"
         case journal
@@ -114,8 +119,11 @@ extension MigrationAction.Kind {
         case .cancel: ([.requested, .ready, .blocked, .approved], [.cancelled])
         case .expire: ([.requested, .ready, .blocked], [.expired])
         case .voidApprovals: ([.approved], [.ready])
+        case .claim: ([.approved], [.approved])
         case .start: ([.approved], [.executing])
-        case .renewLease, .journal:
+        case .renewLease:
+            ([.approved, .executing, .verifying, .rollingBack], [.approved, .executing, .verifying, .rollingBack])
+        case .journal:
             ([.executing, .verifying, .rollingBack], [.executing, .verifying, .rollingBack])
         case .abort: ([.executing, .verifying], [.executing, .verifying])
         case .verify: ([.executing], [.verifying])
@@ -133,7 +141,7 @@ extension MigrationAction.Kind {
     /// a preflight, an expiry and an interruption anybody who can reach the store.
     public var needsApprover: Bool {
         switch self {
-        case .approve, .reject, .start, .resume, .rollback, .abort: true
+        case .approve, .reject, .claim, .start, .resume, .rollback, .abort: true
         case .recordPreflight, .cancel, .expire, .interrupt, .voidApprovals: false
         // The runner: it runs as the approver who started it, and must hold the lease.
         case .renewLease, .journal, .verify, .complete, .fail, .finishRollback, .failRollback: true

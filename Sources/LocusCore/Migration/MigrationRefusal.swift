@@ -15,6 +15,8 @@ public struct MigrationRefusal: Error, Sendable, Hashable, CustomStringConvertib
         case preflightMissing
         /// A runner's action from a process that does not hold the lease.
         case notLeaseHolder
+        /// `max_running` cutovers already run; the runner waits its turn.
+        case busy
         case invalid
     }
 
