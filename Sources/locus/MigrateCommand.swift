@@ -17,7 +17,8 @@ struct MigrateCommand: AsyncParsableCommand {
         subcommands: [
             MigrateListCommand.self, MigrateShowCommand.self, MigratePlanCommand.self, MigrateRequestCommand.self,
             MigratePreflightCommand.self, MigrateApproveCommand.self, MigrateRejectCommand.self,
-            MigrateCancelCommand.self,
+            MigrateCancelCommand.self, MigrateRunCommand.self, MigrateAbortCommand.self, MigrateRollbackCommand.self,
+            MigrateResumeCommand.self,
         ]
     )
 }
@@ -202,12 +203,18 @@ struct MigrateApproveCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "approve",
         abstract: "Approve a migration, bound to the digest of its current preflight.",
-        discussion: "With --digest PREFIX the approval is refused unless the digest still starts with it."
+        discussion: """
+            With --digest PREFIX the approval is refused unless the digest still starts with it. The last \
+            approval a migration needs starts its runner, detached (its own session and process group, \
+            output to $XDG_STATE_HOME/locus/runs/ID.log), as the approving user: closing this terminal never \
+            interrupts the cutover. --wait stays and prints each step as the store records it.
+            """
     )
     @OptionGroup var options: MigrationOptions
     @Argument(help: "The migration id.") var id: String
     @Option(name: .long, help: ArgumentHelp("The digest (or its first hex digits) you reviewed.", valueName: "PREFIX"))
     var digest: String?
+    @Flag(name: .long, help: "Stay and print each step of the cutover until the migration ends.") var wait = false
 
     func run() async throws {
         let desk = try options.desk()
@@ -219,6 +226,24 @@ struct MigrateApproveCommand: AsyncParsableCommand {
             return try await desk.decide(.approve(digest: current), on: read, origin: origin)
         }
         try options.print(approved, desk: desk)
+        fflush(nil)
+        guard approved.state == .approved else { return }
+        let started: DetachedRunner.Started
+        do {
+            started = try DetachedRunner.start(
+                executable: DetachedRunner.currentExecutable,
+                arguments: ["migrate", "run", id] + options.engine.configArguments,
+                log: EngineSetup.directories.stateHome + "/locus/runs/\(id).log"
+            )
+        } catch {
+            StandardError.write(["locus: \(error); start it with `locus migrate run \(id)`"])
+            throw ExitCode(1)
+        }
+        StandardError.write(["locus: runner pid \(started.pid) started for \(id), detached; its log: \(started.log)"])
+        if wait {
+            let ended = try await StepWatch(desk: desk, id: id).follow()
+            if ended.state != .completed { throw ExitCode(1) }
+        }
     }
 }
 

@@ -49,6 +49,12 @@ struct EngineCommandOptions: ParsableArguments {
         return try await engine.runOnce()
     }
 
+    /// `--config FILE` by absolute path, for a process started from this one.
+    var configArguments: [String] {
+        guard let config else { return [] }
+        return ["--config", config.hasPrefix("/") ? config : FileManager.default.currentDirectoryPath + "/" + config]
+    }
+
     func makeEngine() throws -> Engine {
         try open().engine
     }

@@ -1,0 +1,151 @@
+import Foundation
+import Subprocess
+import SystemPackage
+
+/// How the mover ended: what an operator reads in the step's detail and output.
+public struct MoverOutcome: Sendable, Hashable {
+    public enum Ending: Sendable, Hashable {
+        case exited(Int32)
+        case signalled(Int32)
+        /// Still running at `mover_timeout`: its process group was stopped.
+        case timedOut
+        /// It could not even be started (no such executable, …).
+        case notStarted(String)
+    }
+
+    public var ending: Ending
+    /// The last lines it printed, standard output and error together.
+    public var lastLines: [String]
+    public var processGroup: Int32?
+
+    public var succeeded: Bool { ending == .exited(0) }
+
+    public var summary: String {
+        switch ending {
+        case .exited(let status): "exit status \(status)"
+        case .signalled(let signal): "killed by signal \(signal)"
+        case .timedOut: "still running at mover_timeout: its process group was terminated"
+        case .notStarted(let reason): "could not start: \(reason)"
+        }
+    }
+}
+
+/// Runs the `[migration] mover` argv, never through a shell, in a process group of its own so that a
+/// timeout stops everything it started and a resumed cutover can tell whether any of it still runs.
+public struct MoverProcess: Sendable {
+    public static let keptLines = 20
+
+    public let arguments: [String]
+    public let timeout: Duration
+
+    public init(arguments: [String], timeout: Duration) {
+        self.arguments = arguments
+        self.timeout = timeout
+    }
+
+    /// - Parameter started: called with the process group as soon as the mover runs (the runner
+    ///   journals it before waiting).
+    public func run(started: @escaping @Sendable (Int32) async -> Void) async -> MoverOutcome {
+        guard let executable = arguments.first, !executable.isEmpty else {
+            return MoverOutcome(ending: .notStarted("the mover is empty"), lastLines: [])
+        }
+        var options = PlatformOptions()
+        // 0: a new group whose id is the mover's pid.
+        options.processGroupID = 0
+        options.teardownSequence = [.gracefulShutDown(allowedDurationToNextStep: .seconds(5))]
+        let configuration = Configuration(
+            executable: executable.contains("/") ? .path(FilePath(executable)) : .name(executable),
+            arguments: Arguments(Array(arguments.dropFirst())),
+            platformOptions: options
+        )
+        let deadline = timeout
+        do {
+            let result = try await Subprocess.run(
+                configuration,
+                input: .none,
+                output: .sequence,
+                error: .combinedWithOutput
+            ) { execution in
+                let group = execution.processIdentifier.value
+                await started(group)
+                return await withTaskGroup(of: MoverRead.self) { tasks in
+                    tasks.addTask {
+                        var lines: [String] = []
+                        do {
+                            for try await line in execution.standardOutput.strings() {
+                                lines.append(String(line.trimmingSuffix()))
+                                if lines.count > Self.keptLines { lines.removeFirst(lines.count - Self.keptLines) }
+                            }
+                        } catch {
+                            lines.append("(reading the mover's output failed: \(error))")
+                        }
+                        return .finished(lines)
+                    }
+                    tasks.addTask {
+                        try? await Task.sleep(for: deadline)
+                        return .timedOut
+                    }
+                    let first = await tasks.next() ?? .timedOut
+                    guard case .timedOut = first else {
+                        tasks.cancelAll()
+                        return MoverRun(group: group, lines: first.lines, timedOut: false)
+                    }
+                    Self.terminate(group: group)
+                    var lines: [String] = []
+                    while let next = await tasks.next() { lines = next.lines }
+                    return MoverRun(group: group, lines: lines, timedOut: true)
+                }
+            }
+            let run = result.closureResult
+            let ending: MoverOutcome.Ending
+            switch result.terminationStatus {
+            case _ where run.timedOut: ending = .timedOut
+            case .exited(let status): ending = .exited(status)
+            case .signaled(let signal): ending = .signalled(signal)
+            }
+            return MoverOutcome(ending: ending, lastLines: run.lines, processGroup: run.group)
+        } catch {
+            return MoverOutcome(ending: .notStarted("\(executable): \(error)"), lastLines: [])
+        }
+    }
+
+    /// SIGTERM to the whole group, then SIGKILL to whatever is left after five seconds.
+    static func terminate(group: Int32) {
+        kill(-group, SIGTERM)
+        Task.detached {
+            try? await Task.sleep(for: .seconds(5))
+            kill(-group, SIGKILL)
+        }
+    }
+
+    /// Whether any process of `group` still runs: a resumed cutover never starts the mover again
+    /// while one does.
+    public static func groupIsAlive(_ group: Int32) -> Bool {
+        guard group > 0 else { return false }
+        return kill(-group, 0) == 0 || errno == EPERM
+    }
+}
+
+private enum MoverRead: Sendable {
+    case finished([String])
+    case timedOut
+
+    var lines: [String] {
+        if case .finished(let lines) = self { return lines }
+        return []
+    }
+}
+
+private struct MoverRun: Sendable {
+    var group: Int32
+    var lines: [String]
+    var timedOut: Bool
+}
+
+extension StringProtocol {
+    fileprivate func trimmingSuffix() -> Substring {
+        var text = self[...]
+        while let last = text.last, last.isNewline || last == "\r" { text = text.dropLast() }
+        return Substring(text)
+    }
+}
