@@ -20,6 +20,8 @@ public actor DNSLabResponder {
     private let group: any EventLoopGroup
     private var state = State.idle
     private var boundAddress: SocketAddress?
+    /// The lab's `--fail-step dns`: the next UPDATE that changes something is REFUSED, once.
+    private var refusingNextChange = false
 
     public init(
         store: DNSZoneStore,
@@ -50,6 +52,12 @@ public actor DNSLabResponder {
         state = .bound(channel)
         boundAddress = channel.channel.localAddress
         return channel.channel.localAddress?.port ?? port
+    }
+
+    /// Refuses the next signed UPDATE that changes something (REFUSED, as a server whose policy forbids
+    /// it would); a prerequisite-only UPDATE, as a preflight sends, is still answered.
+    public func refuseNextChange() {
+        refusingNextChange = true
     }
 
     /// The bound port, once ``bind(host:port:)`` returned.
@@ -125,7 +133,12 @@ public actor DNSLabResponder {
             if message.opcode == .update {
                 response = DNSMessage(id: message.id, isResponse: true, opcode: .update, questions: message.questions)
                 if let update = DNSUpdate(message: message) {
-                    response.responseCode = store.apply(update)
+                    if refusingNextChange, !update.operations.isEmpty {
+                        refusingNextChange = false
+                        response.responseCode = .refused
+                    } else {
+                        response.responseCode = store.apply(update)
+                    }
                 } else {
                     response.responseCode = .formatError
                 }

@@ -253,6 +253,7 @@ public actor Lab {
         let services: LabServices
         do {
             dns = try await LabDNS.start(world: world, plan: plan, directory: directory)
+            if configuration.failStep == "dns" { await dns.responder.refuseNextChange() }
             do {
                 services = try await LabServices.start(sites: world.sites)
             } catch {

@@ -73,11 +73,21 @@ struct LabCommand: AsyncParsableCommand {
     @Option(
         name: .customLong("fail-step"),
         help: ArgumentHelp(
-            "A cutover step to fail once: \(LabMover.steps.joined(separator: ", ")) (or rollback-STEP).",
+            "A cutover step to fail once: mover (the next move exits 1) or dns (the next changing UPDATE is refused).",
             valueName: "NAME"
         )
     )
     var failStep: String?
+
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Request a migration of one of the lab's workloads every SECONDS (requested by lab), for one "
+                + "operator to approve; 0 never. Default: 120 in the dashboard, never with --headless.",
+            valueName: "SECONDS"
+        )
+    )
+    var plan: Double?
 
     @OptionGroup
     var display: DisplayOptions
@@ -89,11 +99,18 @@ struct LabCommand: AsyncParsableCommand {
         }
         guard workloads >= 0 else { throw ValidationError("--workloads \(workloads): give 0 or more") }
         _ = try parsedMoveDelay()
+        if let plan, !(plan >= 0 && plan.isFinite) { throw ValidationError("--plan \(plan): give seconds, 0 or more") }
         if let failStep, !LabMover.isStep(failStep) {
             throw ValidationError(
-                "--fail-step \(failStep): give one of \(LabMover.steps.joined(separator: ", ")) or rollback-STEP"
+                "--fail-step \(failStep): give one of \(LabMover.steps.joined(separator: ", "))"
             )
         }
+    }
+
+    /// `--plan` as a period, or nil for never.
+    private func planInterval(default seconds: Double) -> Duration? {
+        let value = plan ?? seconds
+        return value > 0 ? .milliseconds(Int64((value * 1000).rounded())) : nil
     }
 
     private func parsedMoveDelay() throws -> Duration {
@@ -106,7 +123,7 @@ struct LabCommand: AsyncParsableCommand {
 
     func run() async throws {
         guard headless else {
-            try await LabDashboard.run(labConfiguration, display: display)
+            try await LabDashboard.run(labConfiguration, plan: planInterval(default: 120), display: display)
             return
         }
         try? EngineSetup.bootstrapLogging(directories: EngineSetup.directories)
@@ -130,7 +147,11 @@ struct LabCommand: AsyncParsableCommand {
             throw ExitCode(1)
         }
         FileHandle.standardOutput.write(Data((lab.configFile + "\n").utf8))
+        let planner = planInterval(default: 0).map { interval in
+            Task { await LabPlanner(configFile: lab.configFile, interval: interval).run() }
+        }
         for await _ in stopRequests { break }
+        planner?.cancel()
         await lab.stop()
     }
 

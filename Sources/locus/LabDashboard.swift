@@ -9,7 +9,7 @@ import LocusTUI
 /// loopback sockets an external Locus would use. The lab stops (and its temporary directory goes)
 /// on every way out: `q`, a signal, or an error.
 enum LabDashboard {
-    static func run(_ configuration: LabConfiguration, display: DisplayOptions) async throws {
+    static func run(_ configuration: LabConfiguration, plan: Duration?, display: DisplayOptions) async throws {
         let environment = ProcessInfo.processInfo.environment
         let themes = ThemeSetup(environment: environment)
         let initialTheme = try themes.initialTheme(requested: display.theme)
@@ -29,6 +29,10 @@ enum LabDashboard {
             StandardError.write(["locus lab: \(error)"])
             throw ExitCode(1)
         }
+        let planner = plan.map { interval in
+            Task { await LabPlanner(configFile: lab.configFile, interval: interval).run() }
+        }
+        defer { planner?.cancel() }
         let outcome: DashboardOutcome
         do {
             let engines: LiveDashboard.Engines

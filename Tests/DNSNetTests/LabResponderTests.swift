@@ -108,6 +108,30 @@ struct LabResponderTests {
         }
     }
 
+    @Test func refuseNextChangeRefusesOneChangingUpdateAndLetsPrerequisitesThrough() async throws {
+        try await withResponder { responder, client in
+            await responder.refuseNextChange()
+            let check = DNSUpdate(zone: "lab.test", prerequisites: [.rrsetExists("lab.test", .soa)])
+            #expect(try await client.update(check, key: Self.key).isApplied)
+            let update = DNSUpdate.replacingAddresses(
+                of: "app.lab.test",
+                in: "lab.test",
+                with: [DNSAddress("198.51.100.9")!],
+                ttl: 60
+            )
+            let refused = try await client.update(update, key: Self.key)
+            #expect(refused.responseCode == .refused)
+            #expect(
+                await responder.records(name: "app.lab.test", type: .a).map(\.data) != [.a(DNSAddress("198.51.100.9")!)]
+            )
+            let applied = try await client.update(update, key: Self.key)
+            #expect(applied.isApplied, "\(applied)")
+            #expect(
+                await responder.records(name: "app.lab.test", type: .a).map(\.data) == [.a(DNSAddress("198.51.100.9")!)]
+            )
+        }
+    }
+
     @Test func unsignedAndBadlySignedUpdatesAreRejected() async throws {
         try await withResponder { responder, client in
             let update = DNSUpdate.replacingAddresses(of: "app.lab.test", in: "lab.test", with: [], ttl: 60)
