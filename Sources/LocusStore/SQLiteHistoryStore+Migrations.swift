@@ -256,7 +256,7 @@ extension SQLiteHistoryStore: MigrationStore {
             result.passed ? "all checks passed" : "failed: " + result.failures.map(\.name).joined(separator: ", ")
         case .complete(let seconds):
             seconds.map { "green \(Int($0.rounded())) s after the last approval" } ?? ""
-        case .claim(_, let note), .start(_, _, let note):
+        case .claim(_, let note, _), .start(_, _, let note):
             note
         case .abort(let reason):
             reason

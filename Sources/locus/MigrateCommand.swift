@@ -228,6 +228,12 @@ struct MigrateApproveCommand: AsyncParsableCommand {
         try options.print(approved, desk: desk)
         fflush(nil)
         guard approved.state == .approved else { return }
+        guard desk.config.migration?.startsOnApproval ?? true else {
+            StandardError.write([
+                "locus: \(id) is approved; [migration] start = \"manual\": `locus migrate run \(id)` runs it"
+            ])
+            return
+        }
         let started: DetachedRunner.Started
         do {
             started = try DetachedRunner.start(

@@ -26,17 +26,34 @@ final class MigrationLab {
     let siteNames: [String]
     let postgres: PostgresProcess?
 
+    /// How cutovers run in this lab: through the lab's own mover, started by the last approval, with a
+    /// short runner lease so that a killed runner is found out within seconds.
+    struct Cutover {
+        var labArguments: [String] = []
+        var maxRunning = 4
+        var maintenanceWindow: String?
+        var verifyDeadline = "20s"
+        var runnerLease = "3s"
+    }
+
+    let cutover: Cutover?
+
+    /// - Parameter cutover: nil for a lab that only decides (its mover does nothing and an approval
+    ///   starts no runner: `[migration] start = "manual"`).
     init(
         approvers: [String] = ["ops1", "@netops"],
         fourEyes: Bool = false,
         expireAfter: String = "4h",
-        store: MigrationStoreKind = .sqlite
+        store: MigrationStoreKind = .sqlite,
+        cutover: Cutover? = nil
     ) async throws {
         try OperatorAccounts.ensure()
+        self.cutover = cutover
         scratch = try ScratchDirectory()
         labDirectory = scratch.file("lab")
         let lab = try LabSubprocess(
-            arguments: ["lab", "--headless", "--workloads", "12", "--seed", "5", "--dir", labDirectory],
+            arguments: ["lab", "--headless", "--workloads", "12", "--seed", "5", "--dir", labDirectory]
+                + (cutover?.labArguments ?? []),
             scratch: scratch
         )
         self.lab = lab
@@ -60,7 +77,8 @@ final class MigrationLab {
                 approvers: approvers,
                 fourEyes: fourEyes,
                 expireAfter: expireAfter,
-                store: postgres?.socketURL()
+                store: postgres?.socketURL(),
+                cutover: cutover
             )
             try OperatorAccounts.shareDirectory(scratch.path)
             if let postgres {
@@ -75,10 +93,12 @@ final class MigrationLab {
                 guard initialized.status == 0 else {
                     throw TestServerError("locus store init: \(initialized.stderr)\(initialized.stdout)")
                 }
-                try postgres.execute(
-                    "DO $$ BEGIN CREATE ROLE ops3 LOGIN; EXCEPTION WHEN duplicate_object THEN NULL; END $$"
-                )
-                try postgres.execute("GRANT locus_operator TO ops3")
+                for user in ["ops1", "ops3"] where !approvers.contains(user) {
+                    try postgres.execute(
+                        "DO $$ BEGIN CREATE ROLE \(user) LOGIN; EXCEPTION WHEN duplicate_object THEN NULL; END $$"
+                    )
+                    try postgres.execute("GRANT locus_operator TO \(user)")
+                }
             }
         } catch {
             lab.kill()
@@ -87,6 +107,8 @@ final class MigrationLab {
     }
 
     deinit {
+        // Runners are detached from the test on purpose; none may outlive it.
+        _ = try? ChildProcess.run("/usr/bin/pkill", ["-KILL", "-f", "migrate (run|resume|rollback) .*\(configFile)"])
         lab.kill()
         postgres?.stop()
     }
@@ -137,34 +159,49 @@ final class MigrationLab {
         return parts.count > 1 ? String(parts[1]) : ""
     }
 
-    /// Replaces the lab's `[approvals]` and adds a `[migration]` whose mover does nothing.
+    /// Replaces the lab's `[approvals]` and `[migration]`: the lab's own mover for cutovers, else one
+    /// that does nothing.
     private static func rewrite(
         _ file: String,
         approvers: [String],
         fourEyes: Bool,
         expireAfter: String,
-        store: String?
+        store: String?,
+        cutover: Cutover?
     ) throws {
         let text = try String(contentsOfFile: file, encoding: .utf8)
         var kept: [String] = []
         var dropping = false
+        var labMover = ""
         for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
             if line.hasPrefix("[") { dropping = line.hasPrefix("[approvals]") || line.hasPrefix("[migration]") }
+            if dropping, line.hasPrefix("mover = ") { labMover = String(line) }
             if !dropping {
                 kept.append(store != nil && line.hasPrefix("store = ") ? "store = \"\(store ?? "")\"" : String(line))
             }
         }
         let list = approvers.map { "\"\($0)\"" }.joined(separator: ", ")
+        let migration =
+            cutover.map {
+                """
+                \(labMover)
+                runner_lease = "\($0.runnerLease)"
+                verify_deadline = "\($0.verifyDeadline)"
+                max_running = \($0.maxRunning)
+                """
+            } ?? "mover = [\"/bin/true\", \"{workload}\", \"{site}\"]\nstart = \"manual\""
+        let window = cutover?.maintenanceWindow.map { "maintenance_window = \"\($0)\"" } ?? ""
         kept.append(
             """
 
             [migration]
-            mover = ["/bin/true", "{workload}", "{site}"]
+            \(migration)
 
             [approvals]
             approvers = [\(list)]
             four_eyes = \(fourEyes)
             expire_after = "\(expireAfter)"
+            \(window)
             """
         )
         try kept.joined(separator: "\n").write(toFile: file, atomically: true, encoding: .utf8)

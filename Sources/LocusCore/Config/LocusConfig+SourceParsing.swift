@@ -185,8 +185,21 @@ extension LocusConfigParser {
     mutating func parseMigration(_ table: TOMLTable) -> MigrationConfig? {
         reader.checkKeys(
             of: table,
-            allowed: ["mover", "mover_timeout", "max_running", "verify_deadline", "runner_lease"]
+            allowed: ["mover", "mover_timeout", "max_running", "verify_deadline", "runner_lease", "start"]
         )
+        var startsOnApproval = true
+        if let value = table["start"] {
+            switch value.string {
+            case "approval": startsOnApproval = true
+            case "manual": startsOnApproval = false
+            default:
+                reader.error(
+                    line: value.line,
+                    "start: expected \"approval\" (the last approval starts the runner) or \"manual\" "
+                        + "(`locus migrate run ID` does)"
+                )
+            }
+        }
         let runnerLease = reader.duration("runner_lease", in: table, default: MigrationConfig.defaultRunnerLease)
         if runnerLease < .seconds(3), let value = table["runner_lease"] {
             reader.error(line: value.line, "runner_lease: give at least \"3s\" (the runner renews it every third)")
@@ -205,6 +218,7 @@ extension LocusConfigParser {
             maxRunning: maxRunning ?? MigrationConfig.defaultMaxRunning,
             verifyDeadline: verifyDeadline,
             runnerLease: max(runnerLease, .seconds(3)),
+            startsOnApproval: startsOnApproval,
             line: table.line
         )
     }

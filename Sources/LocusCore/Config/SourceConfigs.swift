@@ -139,6 +139,9 @@ public struct MigrationConfig: Sendable, Hashable {
     /// How long a runner's lease lasts unless renewed (every third of it): a runner silent for longer
     /// counts as gone, and its migration as interrupted.
     public var runnerLease: Duration
+    /// `start = "approval"` (the default): the last approval starts the runner; `"manual"`: an
+    /// approver starts it with `locus migrate run ID` (a change board that approves now, runs later).
+    public var startsOnApproval: Bool
     public var line: Int
 
     public init(
@@ -147,9 +150,11 @@ public struct MigrationConfig: Sendable, Hashable {
         maxRunning: Int = MigrationConfig.defaultMaxRunning,
         verifyDeadline: Duration = MigrationConfig.defaultVerifyDeadline,
         runnerLease: Duration = MigrationConfig.defaultRunnerLease,
+        startsOnApproval: Bool = true,
         line: Int = 0
     ) {
         self.runnerLease = runnerLease
+        self.startsOnApproval = startsOnApproval
         self.mover = mover
         self.moverTimeout = moverTimeout
         self.maxRunning = maxRunning

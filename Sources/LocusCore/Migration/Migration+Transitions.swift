@@ -57,8 +57,9 @@ extension Migration {
             next.state = .ready
             next.approvals = []
             next.outcome = reason
-        case .claim(let lease, _):
-            try checkNoOtherRunner(than: actor, at: now)
+        case .claim(let lease, _, let takeOver):
+            // An approved migration's runner only waits: an approver may replace it to start at once.
+            if !takeOver { try checkNoOtherRunner(than: actor, at: now) }
             next.lease = lease
         case .start(let lease, let maxRunning, _):
             try checkNoOtherRunner(than: actor, at: now)
@@ -124,6 +125,9 @@ extension Migration {
             next.state = .rolledBack
             next.lease = nil
         }
+        // A renewal is the runner's heartbeat, not a change anybody decides on: it leaves the version an
+        // operator's compare-and-set is made against, and who made the last change, alone.
+        guard kind != .renewLease else { return next }
         next.version += 1
         next.lastChange = StateChange(user: actor.user, at: now, action: action.auditName)
         return next

@@ -15,8 +15,9 @@ public enum MigrationAction: Sendable, Hashable {
     /// The approvals no longer hold (too old when the cutover is to start, or for another digest).
     case voidApprovals(reason: String)
     /// A runner takes the lease of an approved migration and waits for its turn (the maintenance
-    /// window, `max_running`); a second runner is refused while the lease lasts.
-    case claim(lease: MigrationLease, note: String = "")
+    /// window, `max_running`); a second runner is refused while the lease lasts, unless it takes over
+    /// (`locus migrate run ID --now` from a runner that only waits).
+    case claim(lease: MigrationLease, note: String = "", takeOver: Bool = false)
     /// A runner starts the cutover, holding `lease`; refused while `maxRunning` other cutovers run.
     case start(lease: MigrationLease, maxRunning: Int? = nil, note: String = "")
     /// The runner holding the lease extends it (it expires unless renewed).

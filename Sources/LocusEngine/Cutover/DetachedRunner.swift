@@ -24,12 +24,7 @@ public enum DetachedRunner {
     ) throws(DetachedRunnerError)
         -> Started
     {
-        let directory = (log as NSString).deletingLastPathComponent
-        do {
-            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        } catch {
-            throw DetachedRunnerError(reason: "cannot create \(directory) for the runner's log: \(error)")
-        }
+        let log = try usableLog(log)
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
@@ -64,6 +59,37 @@ public enum DetachedRunner {
             throw DetachedRunnerError(reason: "cannot start \(executable): \(String(cString: strerror(status)))")
         }
         return Started(pid: pid, log: log)
+    }
+
+    /// `log`, or — for a login without a home directory to keep state in — the same name in a directory
+    /// of this user's own under the temporary directory.
+    static func usableLog(_ log: String) throws(DetachedRunnerError) -> String {
+        let manager = FileManager.default
+        let name = (log as NSString).lastPathComponent
+        let directory = (log as NSString).deletingLastPathComponent
+        if (try? manager.createDirectory(atPath: directory, withIntermediateDirectories: true)) != nil,
+            manager.isWritableFile(atPath: directory)
+        {
+            return log
+        }
+        let fallback = NSTemporaryDirectory() + "locus-runs-\(getuid())"
+        do {
+            try manager.createDirectory(
+                atPath: fallback,
+                withIntermediateDirectories: true,
+                attributes: [.posixPermissions: 0o700]
+            )
+        } catch {
+            throw DetachedRunnerError(
+                reason: "cannot create \(directory) nor \(fallback) for the runner's log: \(error)"
+            )
+        }
+        // Somebody else's directory of that name must not receive the log.
+        let owner = (try? manager.attributesOfItem(atPath: fallback)[.ownerAccountID] as? NSNumber)?.uint32Value
+        guard owner == getuid() else {
+            throw DetachedRunnerError(reason: "\(fallback) belongs to another user: cannot keep the runner's log there")
+        }
+        return fallback + "/" + name
     }
 
     /// glibc's POSIX_SPAWN_SETSID (2.26 and later), which Swift does not import without _GNU_SOURCE.
