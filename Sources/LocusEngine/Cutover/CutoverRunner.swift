@@ -142,7 +142,7 @@ public struct CutoverRunner: Sendable {
     /// when its effect is there. The mover runs again only with `rerunMover`, and never while its
     /// process group still has processes.
     public func resume(_ id: String, rerunMover: Bool) async throws(CutoverRunError) -> Migration {
-        var migration = try await read(id)
+        var migration = try await recordingInterruption(try await read(id))
         guard migration.state == .interrupted else {
             throw .notRunnable("migration \(id) is \(migration.state): only an interrupted migration resumes")
         }
@@ -174,13 +174,33 @@ public struct CutoverRunner: Sendable {
     /// Rolls a completed, failed or interrupted migration back: the compensating steps of what began,
     /// in reverse order, then verify at the source.
     public func rollback(_ id: String) async throws(CutoverRunError) -> Migration {
-        var migration = try await read(id)
+        var migration = try await recordingInterruption(try await read(id))
         let lease = RunnerLease(id: id, store: store, policy: desk.policy, origin: origin, duration: leaseDuration)
         migration = try await apply(.rollback(lease: lease.lease()), to: id)
         await lease.startRenewing()
         defer { Task { await lease.stop() } }
         report("\(id): rolling back \(migration.summary)")
         return try await runRollback(of: migration, lease: lease)
+    }
+
+    /// A running migration whose runner's lease expired is recorded interrupted first (compare-and-set
+    /// on the version read: of two processes that see it, one records it).
+    private func recordingInterruption(_ migration: Migration) async throws(CutoverRunError) -> Migration {
+        let now = Date()
+        guard migration.state.isRunning, (migration.lease?.expiresAt ?? .distantPast) <= now else { return migration }
+        let holder = migration.lease.map { "\($0.holder) (pid \($0.pid) on \($0.host))" } ?? "no runner"
+        do {
+            return try await store.apply(
+                .interrupt(reason: "the runner's lease expired: \(holder) stopped renewing it"),
+                to: migration.id,
+                expectedVersion: migration.version,
+                policy: desk.policy,
+                origin: origin,
+                at: now
+            )
+        } catch {
+            return try await read(migration.id)
+        }
     }
 
     // MARK: - Store
