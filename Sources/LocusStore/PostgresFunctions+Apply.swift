@@ -189,7 +189,11 @@ extension PostgresFunctions {
 
             UPDATE migration SET state = v_state, version = m.version + 1, last_user = v_user, last_at = v_now,
                 last_action = a.audit_name, outcome = v_outcome,
-                time_to_green = (v_next->>'time_to_green')::double precision, preflight_id = v_preflight_id
+                time_to_green = (v_next->>'time_to_green')::double precision, preflight_id = v_preflight_id,
+                abort_requested_by = CASE WHEN a.kind = 'abort' THEN v_user
+                    WHEN a.kind IN ('resume', 'rollback') THEN NULL ELSE m.abort_requested_by END,
+                abort_requested_at = CASE WHEN a.kind = 'abort' THEN v_now
+                    WHEN a.kind IN ('resume', 'rollback') THEN NULL ELSE m.abort_requested_at END
             WHERE id = m.id;
             v_steps := CASE WHEN jsonb_typeof(v_next->'steps') = 'array' THEN v_next->'steps' ELSE '[]' END;
             DELETE FROM step WHERE migration_id = m.id AND position >= jsonb_array_length(v_steps);
