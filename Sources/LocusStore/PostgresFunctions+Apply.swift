@@ -251,11 +251,16 @@ extension PostgresFunctions {
             ELSIF a.kind IN ('complete', 'fail', 'fail rollback', 'finish rollback', 'interrupt') THEN
                 DELETE FROM lease WHERE migration_id = m.id;
             END IF;
-            IF v_detail = '' AND v_outcome IS NOT NULL AND v_outcome IS DISTINCT FROM m.outcome THEN
-                v_detail := v_outcome;
+            -- SQLiteHistoryStore.apply: a new outcome (a preflight voiding the approval) joins the detail.
+            IF v_outcome IS NOT NULL AND v_outcome IS DISTINCT FROM m.outcome AND v_outcome <> v_detail THEN
+                v_detail := CASE WHEN v_detail = '' THEN v_outcome ELSE v_detail || '; ' || v_outcome END;
             END IF;
-            PERFORM locus_append_audit(p_origin, a.audit_name, m.id, m.state, v_state, 'done', v_digest, v_detail,
-                v_now);
+            -- A lease renewal every few seconds is the runner's heartbeat, not a decision (its refusal
+            -- is audited above).
+            IF a.kind <> 'renew lease' THEN
+                PERFORM locus_append_audit(p_origin, a.audit_name, m.id, m.state, v_state, 'done', v_digest,
+                    v_detail, v_now);
+            END IF;
             RETURN jsonb_build_object('result', 'done');
         END $$
         """#
