@@ -13,6 +13,11 @@ extension PostgresFunctions {
     /// with the server's clock, an approval bound to the current preflight digest and a preflight's
     /// digest recomputed from its checks and plan. Approvals are written here, never taken from the
     /// client. A refusal appends its audit entry and returns (not raises), so the entry commits.
+    ///
+    /// The runner's rules too (`locus_lease_refusal`): the stored lease against `session_user` and the
+    /// pid and host the client names in `p_payload.actor`, with the server's clock; `max_running`
+    /// counted under an advisory lock. Only the actions that take or end a lease change it, its holder
+    /// is `session_user`, and an abort request is the caller's at the server's time.
     static let apply = #"""
         CREATE OR REPLACE FUNCTION locus_apply(
             p_id text, p_kind text, p_expected_version integer, p_base_version integer,
@@ -35,6 +40,15 @@ extension PostgresFunctions {
             v_void text;
             v_detail text := coalesce(p_payload->>'detail', '');
             v_next jsonb := p_payload->'next';
+            -- The client's word for its process: it only ever matters for a lease whose holder is
+            -- session_user. Anything but a plain number names no process at all.
+            v_pid integer := CASE WHEN p_payload->'actor'->>'pid' ~ '^[0-9]{1,9}$'
+                THEN (p_payload->'actor'->>'pid')::integer END;
+            v_host text := p_payload->'actor'->>'host';
+            v_max_running integer := CASE WHEN p_payload->>'max_running' ~ '^[0-9]{1,9}$'
+                THEN (p_payload->>'max_running')::integer END;
+            v_lease text;
+            v_running integer;
             v_preflight jsonb := p_payload->'preflight';
             v_steps jsonb;
             v_state text;
@@ -58,6 +72,7 @@ extension PostgresFunctions {
             v_required := CASE WHEN p.four_eyes THEN 2 ELSE 1 END;
             SELECT digest INTO v_current FROM preflight WHERE id = m.preflight_id;
             v_digest := coalesce(p_payload->>'digest', v_current);
+            v_lease := locus_lease_refusal(m.id, a.kind, v_user, v_pid, v_host, v_now);
 
             IF p_expected_version IS NOT NULL AND p_expected_version <> m.version THEN
                 v_refusal := 'migration ' || m.id || ' changed meanwhile: it is now ' || m.state || ' ('
@@ -111,11 +126,25 @@ extension PostgresFunctions {
                 v_reason := 'invalid';
                 v_refusal := 'migration ' || m.id || ' does not expire before '
                     || locus_rfc3339(m.requested_at + v_expire_ms);
+            ELSIF v_lease IS NOT NULL THEN
+                v_reason := CASE WHEN a.kind = 'interrupt' THEN 'illegalState' ELSE 'notLeaseHolder' END;
+                v_refusal := v_lease;
             ELSIF a.kind = 'start' THEN
                 v_void := locus_void_reason(m.id, v_current, v_now, v_required, p.expire_after_seconds);
                 IF v_void IS NOT NULL THEN
                     v_reason := 'digestChanged';
                     v_refusal := 'migration ' || m.id || ' cannot start: ' || v_void;
+                ELSIF v_max_running IS NOT NULL THEN
+                    -- Held to the commit: a second start waits here and then counts this one, so two
+                    -- runners cannot both take the last place. Each statement of this (volatile)
+                    -- function reads a fresh snapshot, so the count sees what committed meanwhile.
+                    PERFORM pg_advisory_xact_lock(hashtext('locus.start'));
+                    v_running := locus_cutovers_running(m.id, v_now);
+                    IF v_running >= v_max_running THEN
+                        v_reason := 'busy';
+                        v_refusal := 'migration ' || m.id || ' waits its turn: ' || v_running
+                            || ' cutovers run (max_running ' || v_max_running || ')';
+                    END IF;
                 END IF;
             ELSIF a.kind = 'record preflight' AND (v_preflight IS NULL
                 OR (v_preflight->>'digest') IS DISTINCT FROM locus_preflight_digest(v_preflight))
@@ -143,6 +172,11 @@ extension PostgresFunctions {
                 v_reason := 'invalid';
                 v_refusal := 'cannot ' || a.kind || ' migration ' || m.id || ' into '
                     || coalesce(v_next->>'state', 'no state');
+            ELSIF v_refusal IS NULL AND a.kind IN ('claim', 'start', 'renew lease', 'resume', 'rollback')
+                AND jsonb_typeof(v_next->'lease') IS DISTINCT FROM 'object'
+            THEN
+                v_reason := 'invalid';
+                v_refusal := 'cannot ' || a.kind || ' migration ' || m.id || ' without a lease';
             END IF;
             IF v_refusal IS NOT NULL THEN
                 PERFORM locus_append_audit(p_origin, a.audit_name, m.id, m.state, NULL, 'refused: ' || v_refusal,
@@ -189,7 +223,11 @@ extension PostgresFunctions {
 
             UPDATE migration SET state = v_state, version = m.version + 1, last_user = v_user, last_at = v_now,
                 last_action = a.audit_name, outcome = v_outcome,
-                time_to_green = (v_next->>'time_to_green')::double precision, preflight_id = v_preflight_id
+                time_to_green = (v_next->>'time_to_green')::double precision, preflight_id = v_preflight_id,
+                abort_requested_by = CASE WHEN a.kind = 'abort' THEN v_user
+                    WHEN a.kind IN ('resume', 'rollback') THEN NULL ELSE m.abort_requested_by END,
+                abort_requested_at = CASE WHEN a.kind = 'abort' THEN v_now
+                    WHEN a.kind IN ('resume', 'rollback') THEN NULL ELSE m.abort_requested_at END
             WHERE id = m.id;
             v_steps := CASE WHEN jsonb_typeof(v_next->'steps') = 'array' THEN v_next->'steps' ELSE '[]' END;
             DELETE FROM step WHERE migration_id = m.id AND position >= jsonb_array_length(v_steps);
@@ -202,20 +240,27 @@ extension PostgresFunctions {
             ON CONFLICT (migration_id, position) DO UPDATE SET name = EXCLUDED.name, state = EXCLUDED.state,
                 started_at = EXCLUDED.started_at, ended_at = EXCLUDED.ended_at, detail = EXCLUDED.detail,
                 output = EXCLUDED.output, process_group = EXCLUDED.process_group;
-            IF jsonb_typeof(v_next->'lease') = 'object' THEN
+            -- As Migration.applying: these take the lease (for session_user, whoever the client named),
+            -- these end it, and every other action leaves the runner's lease as it is.
+            IF a.kind IN ('claim', 'start', 'renew lease', 'resume', 'rollback') THEN
                 INSERT INTO lease (migration_id, holder, pid, host, expires_at)
-                VALUES (m.id, v_next->'lease'->>'holder', (v_next->'lease'->>'pid')::integer,
-                    v_next->'lease'->>'host', (v_next->'lease'->>'expires_at')::bigint)
+                VALUES (m.id, v_user, (v_next->'lease'->>'pid')::integer, v_next->'lease'->>'host',
+                    (v_next->'lease'->>'expires_at')::bigint)
                 ON CONFLICT (migration_id) DO UPDATE SET holder = EXCLUDED.holder, pid = EXCLUDED.pid,
                     host = EXCLUDED.host, expires_at = EXCLUDED.expires_at;
-            ELSE
+            ELSIF a.kind IN ('complete', 'fail', 'fail rollback', 'finish rollback', 'interrupt') THEN
                 DELETE FROM lease WHERE migration_id = m.id;
             END IF;
-            IF v_detail = '' AND v_outcome IS NOT NULL AND v_outcome IS DISTINCT FROM m.outcome THEN
-                v_detail := v_outcome;
+            -- SQLiteHistoryStore.apply: a new outcome (a preflight voiding the approval) joins the detail.
+            IF v_outcome IS NOT NULL AND v_outcome IS DISTINCT FROM m.outcome AND v_outcome <> v_detail THEN
+                v_detail := CASE WHEN v_detail = '' THEN v_outcome ELSE v_detail || '; ' || v_outcome END;
             END IF;
-            PERFORM locus_append_audit(p_origin, a.audit_name, m.id, m.state, v_state, 'done', v_digest, v_detail,
-                v_now);
+            -- A lease renewal every few seconds is the runner's heartbeat, not a decision (its refusal
+            -- is audited above).
+            IF a.kind <> 'renew lease' THEN
+                PERFORM locus_append_audit(p_origin, a.audit_name, m.id, m.state, v_state, 'done', v_digest,
+                    v_detail, v_now);
+            END IF;
             RETURN jsonb_build_object('result', 'done');
         END $$
         """#

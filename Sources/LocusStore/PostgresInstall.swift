@@ -130,7 +130,9 @@ enum PostgresInstall {
     /// Functions, the tables of moves and states from LocusCore, and grants: replaced whole, so an
     /// owner running a newer Locus installs its rules.
     static func installFunctions(on connection: PostgresConnection, logger: Logger) async throws -> [String] {
-        for statement in PostgresFunctions.helpers + [PostgresFunctions.request, PostgresFunctions.apply] {
+        for statement in PostgresFunctions.helpers + PostgresFunctions.leaseHelpers + [
+            PostgresFunctions.request, PostgresFunctions.apply,
+        ] {
             try await connection.run(PostgresQuery(unsafeSQL: statement), logger: logger)
         }
         try await connection.run("DELETE FROM locus_action", logger: logger)
@@ -186,6 +188,8 @@ enum PostgresInstall {
             "REVOKE ALL ON FUNCTION \(functions) FROM PUBLIC",
             "GRANT EXECUTE ON FUNCTION \(PostgresFunctions.requestSignature), \(PostgresFunctions.applySignature) "
                 + "TO locus_operator",
+            // A read of what operators may SELECT anyway: the count a runner's own `applying` needs.
+            "GRANT EXECUTE ON FUNCTION \(PostgresFunctions.cutoversRunningSignature) TO locus_operator",
         ]
     }
 }

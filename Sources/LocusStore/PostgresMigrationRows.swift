@@ -54,6 +54,9 @@ enum PostgresMigrationRows {
         )
         migration.outcome = try row.value("outcome")
         migration.timeToGreen = try row.value("time_to_green")
+        if let user: String = try row.value("abort_requested_by"), let at: Int64 = try row.value("abort_requested_at") {
+            migration.abortRequested = StateChange(user: user, at: date(at), action: "abort")
+        }
         if let preflightID: Int64 = try row.value("preflight_id") {
             migration.preflight = try await preflight(id: preflightID, on: connection, logger: logger)
         }

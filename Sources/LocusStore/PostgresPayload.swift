@@ -47,10 +47,25 @@ enum PostgresPayload {
         /// The digest the action names (an approval's, a preflight's).
         var digest: String?
         var detail: String
+        /// The acting process, which a lease names besides the login.
+        var actor: Actor
+        /// A start's `max_running`: the runner's own limit; the database counts who runs.
+        var maxRunning: Int?
         /// The migration `Migration.applying` computed, nil when it refused.
         var next: Next?
         var preflight: Preflight?
         var refusal: Refusal?
+    }
+
+    /// The client's word (a login may run several processes); the login is always `session_user`.
+    struct Actor: Encodable {
+        var pid: Int32
+        var host: String
+
+        init(_ actor: MigrationActor) {
+            pid = actor.pid
+            host = actor.host
+        }
     }
 
     struct Next: Encodable {

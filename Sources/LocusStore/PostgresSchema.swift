@@ -9,6 +9,7 @@ enum PostgresSchema {
     static let steps: [(version: Int, statements: [String])] = [
         (1, historyTables),
         (2, migrationTables),
+        (3, runnerColumns),
     ]
 
     static var latestVersion: Int { steps.last?.version ?? 0 }
@@ -229,5 +230,11 @@ enum PostgresSchema {
         CREATE TRIGGER acknowledgement_by_session_user BEFORE INSERT ON acknowledgement
             FOR EACH ROW EXECUTE FUNCTION locus_acknowledged_by_session_user()
         """,
+    ]
+
+    /// v3: an approver's request that the runner stop after its step (SQLite's v4), kept on the row
+    /// so that a runner reading the migration sees it; `locus_apply` writes it, never a client.
+    static let runnerColumns = [
+        "ALTER TABLE migration ADD COLUMN abort_requested_by text, ADD COLUMN abort_requested_at bigint"
     ]
 }

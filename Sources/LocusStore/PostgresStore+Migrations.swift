@@ -20,6 +20,8 @@ extension PostgresStore: MigrationStore {
         var migration: Migration?
         var actor: MigrationActor
         var policy: ApprovalPolicy
+        /// For a start: the other cutovers running, counted as `locus_apply` counts them.
+        var othersRunning = 0
     }
 
     public func actingUser() async throws(MigrationStoreError) -> String {
@@ -64,15 +66,30 @@ extension PostgresStore: MigrationStore {
         // Another process may change the migration between the read and the call; the database then
         // answers `retry` (when the caller named no version) and nothing was written.
         for _ in 0..<5 {
-            let decision = try await decision(on: id, fallback: policy)
+            let decision = try await decision(
+                on: id,
+                fallback: policy,
+                countingRunningAt: action.kind == .start ? time : nil
+            )
             guard let stored = decision.migration else { throw .notFound(id: id) }
             var payload = PostgresPayload.Apply(
                 digest: SQLiteHistoryStore.digest(of: action),
-                detail: SQLiteHistoryStore.detail(of: action)
+                detail: SQLiteHistoryStore.detail(of: action),
+                actor: PostgresPayload.Actor(decision.actor)
             )
-            if case .recordPreflight(let result) = action { payload.preflight = PostgresPayload.Preflight(result) }
+            switch action {
+            case .recordPreflight(let result): payload.preflight = PostgresPayload.Preflight(result)
+            case .start(_, let maxRunning, _): payload.maxRunning = maxRunning
+            default: break
+            }
             do {
-                let next = try stored.applying(action, by: decision.actor, at: time, policy: decision.policy)
+                let next = try stored.applying(
+                    action,
+                    by: decision.actor,
+                    at: time,
+                    policy: decision.policy,
+                    othersRunning: decision.othersRunning
+                )
                 payload.next = PostgresPayload.Next(next)
             } catch {
                 payload.refusal = PostgresPayload.Refusal(reason: error.reason.storedName, message: error.message)
@@ -191,8 +208,13 @@ extension PostgresStore: MigrationStore {
 
     /// The migration, and the policy and approvers as the database has them: `locus_policy` and the
     /// members of `locus_approver`, never the config's (`fallback` only counts before `locus store
-    /// init`, and then the database refuses anyway).
-    private func decision(on id: String, fallback: ApprovalPolicy) async throws(MigrationStoreError) -> Decision {
+    /// init`, and then the database refuses anyway). With `runningAt`, the cutovers of other
+    /// migrations running at that time, for a start's `max_running`; the database counts again.
+    private func decision(
+        on id: String,
+        fallback: ApprovalPolicy,
+        countingRunningAt runningAt: Date?
+    ) async throws(MigrationStoreError) -> Decision {
         do {
             return try await withConnection("reading migration \(id)") { connection in
                 let migration = try await PostgresMigrationRows.load(id: id, on: connection, logger: logger)
@@ -226,7 +248,14 @@ extension PostgresStore: MigrationStore {
                 }
                 // The process, for the runner's lease; the login is the server's word, not ours.
                 let actor = MigrationActor(user: login, pid: getpid(), host: ProcessInfo.processInfo.hostName)
-                return Decision(migration: migration, actor: actor, policy: policy)
+                var decision = Decision(migration: migration, actor: actor, policy: policy)
+                if let runningAt {
+                    decision.othersRunning = try await connection.rows(
+                        "SELECT locus_cutovers_running(\(id), \(PostgresMigrationRows.millis(runningAt))) AS running",
+                        logger: logger
+                    )[0].value("running")
+                }
+                return decision
             }
         } catch {
             throw .storage(error.description)
