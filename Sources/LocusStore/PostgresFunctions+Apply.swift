@@ -221,8 +221,13 @@ extension PostgresFunctions {
                 UPDATE approval SET void_at = v_now WHERE migration_id = m.id AND void_at IS NULL;
             END IF;
 
-            UPDATE migration SET state = v_state, version = m.version + 1, last_user = v_user, last_at = v_now,
-                last_action = a.audit_name, outcome = v_outcome,
+            -- A renewal is the runner's heartbeat: the version and the last change stay (as in Swift).
+            UPDATE migration SET state = v_state,
+                version = CASE WHEN a.kind = 'renew lease' THEN m.version ELSE m.version + 1 END,
+                last_user = CASE WHEN a.kind = 'renew lease' THEN m.last_user ELSE v_user END,
+                last_at = CASE WHEN a.kind = 'renew lease' THEN m.last_at ELSE v_now END,
+                last_action = CASE WHEN a.kind = 'renew lease' THEN m.last_action ELSE a.audit_name END,
+                outcome = v_outcome,
                 time_to_green = (v_next->>'time_to_green')::double precision, preflight_id = v_preflight_id,
                 abort_requested_by = CASE WHEN a.kind = 'abort' THEN v_user
                     WHEN a.kind IN ('resume', 'rollback') THEN NULL ELSE m.abort_requested_by END,
