@@ -30,6 +30,15 @@ public enum InventoryKind: Sendable, Hashable {
         case .libvirt: return "libvirt"
         }
     }
+
+    /// Where an operator corrects what this source says: the file, the directory, the connection.
+    public var location: String {
+        switch self {
+        case .file(let path): path
+        case .ovf(let directory, _, _): directory
+        case .libvirt(let uri, _): uri
+        }
+    }
 }
 
 /// TSIG algorithms (RFC 8945) by the names `tsig-keygen` writes.
