@@ -7,8 +7,12 @@ extension Engine {
     /// Takes over what earlier processes stored: last mappings (so a move while nobody watched is
     /// still a move), last addresses (so a record left at the old one is named so), recent moves (so
     /// flapping is still flapping), the alerts still open (so one that holds keeps its age and one
-    /// that no longer does is cleared), acknowledgements, recent events, and which workloads have a
-    /// migration open.
+    /// that no longer does is cleared), acknowledgements, recent events, which workloads have a
+    /// migration open, and where completed migrations took workloads (believed until the inventory
+    /// agrees).
+    ///
+    /// Migrations are read here only: no store-poll path exists yet, so a migration that completes
+    /// while this engine runs is followed from the next start on.
     func prepare() async {
         guard !prepared else { return }
         prepared = true
@@ -27,10 +31,9 @@ extension Engine {
             world.seed(openAlerts: openAlerts)
             world.acknowledge(acknowledgements)
             world.remember(events)
-            if let migrations = store as? any MigrationStore,
-                let open = try? await migrations.migrations().filter({ !$0.state.isClosed })
-            {
-                world.seed(pendingMigrations: Set(open.map(\.workload)))
+            if let migrations = store as? any MigrationStore, let all = try? await migrations.migrations() {
+                world.seed(pendingMigrations: Set(all.filter { !$0.state.isClosed }.map(\.workload)))
+                world.seed(completedMigrations: all)
             }
             submit([.source(SourceHealth(name: Self.storeSourceName, kind: .store, state: .ok, checkedAt: clock.now()))]
             )

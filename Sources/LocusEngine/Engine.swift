@@ -98,6 +98,10 @@ public actor Engine {
         }
         var world = World(name: config.name, sites: config.sites, recentEventLimit: tuning.recentEventLimit)
         world.inventoryOrder = config.inventories.map(\.name)
+        world.inventoryLocations = Dictionary(
+            config.inventories.map { ($0.name, $0.kind.location) },
+            uniquingKeysWith: { first, _ in first }
+        )
         self.world = world
         self.latest = world.snapshot(version: 0, takenAt: clock.now())
         self.wake = AsyncStream.makeStream(bufferingPolicy: .bufferingNewest(1))

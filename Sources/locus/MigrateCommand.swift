@@ -42,13 +42,16 @@ struct MigrationOptions: ParsableArguments {
         return (MigrationDesk(config: opened.engine.config, store: opened.store), snapshot)
     }
 
-    func print(_ migration: Migration, desk: MigrationDesk) throws {
+    func print(_ migration: Migration, desk: MigrationDesk, runner: RunnerConditions? = nil) throws {
         if json {
             FileHandle.standardOutput.write(
-                try MigrationDocument.data(MigrationDocument.migration(migration, policy: desk.policy))
+                try MigrationDocument.data(MigrationDocument.migration(migration, policy: desk.policy, runner: runner))
             )
         } else {
-            Swift.print(MigrationText.show(migration, policy: desk.policy, now: Date()), terminator: "")
+            Swift.print(
+                MigrationText.show(migration, policy: desk.policy, now: Date(), runner: runner),
+                terminator: ""
+            )
         }
     }
 }
@@ -75,12 +78,13 @@ struct MigrateListCommand: AsyncParsableCommand {
         let migrations = try await refusingWithExit1 {
             try await desk.migrations(origin: LoginIdentity.currentOrigin())
         }
+        let runner = desk.runnerConditions(among: migrations, at: Date())
         if options.json {
             FileHandle.standardOutput.write(
-                try MigrationDocument.data(MigrationDocument.list(migrations, policy: desk.policy))
+                try MigrationDocument.data(MigrationDocument.list(migrations, policy: desk.policy, runner: runner))
             )
         } else {
-            print(MigrationText.list(migrations, policy: desk.policy), terminator: "")
+            print(MigrationText.list(migrations, policy: desk.policy, runner: runner), terminator: "")
         }
     }
 }
@@ -96,7 +100,8 @@ struct MigrateShowCommand: AsyncParsableCommand {
     func run() async throws {
         let desk = try options.desk()
         let migration = try await refusingWithExit1 { try await desk.existing(id) }
-        try options.print(migration, desk: desk)
+        let runner = try await refusingWithExit1 { try await desk.runnerConditions(at: Date()) }
+        try options.print(migration, desk: desk, runner: runner)
     }
 }
 

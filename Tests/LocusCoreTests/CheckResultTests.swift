@@ -21,7 +21,7 @@ struct CheckResultTests {
         #expect(
             check.line
                 == "LOCUS OK - 1 workloads, 1 registered, no alerts | workloads=1 registered=1 negative=0 unknown=0"
-                + " critical=0 warning=0 acknowledged=0 sources_down=0"
+                + " critical=0 warning=0 acknowledged=0 sources_down=0 migrations_stuck=0 migrations_waiting=0"
         )
     }
 
@@ -49,7 +49,11 @@ struct CheckResultTests {
         ])
         check = CheckResult(world.snapshot(version: 3, takenAt: F.at(3)))
         #expect(check.status == .warning)
-        #expect(check.line.hasSuffix("critical=0 warning=1 acknowledged=1 sources_down=0"))
+        #expect(
+            check.line.hasSuffix(
+                "critical=0 warning=1 acknowledged=1 sources_down=0 migrations_stuck=0 migrations_waiting=0"
+            )
+        )
     }
 
     @Test func unknownWhenNoSourceAnswered() {

@@ -222,6 +222,20 @@ let configErrorCases: [ConfigErrorCase] = [
         expected: "locus.toml:10: kind: unknown loadbalancer kind \"nginx\" (expected haproxy)"
     ),
     ConfigErrorCase(
+        name: "maintenance window in an unknown zone",
+        kind: .locus,
+        text: ConfigErrorCase.locusBase + "[approvals]\nmaintenance_window = \"Sat 22:00-Sun 04:00 Mars/Olympus\"\n",
+        expected: "locus.toml:9: maintenance_window: bad maintenance window \"Sat 22:00-Sun 04:00 Mars/Olympus\": "
+            + "unknown time zone \"Mars/Olympus\"; expected UTC or an IANA name such as Europe/Berlin"
+    ),
+    ConfigErrorCase(
+        name: "maintenance window with a bad day",
+        kind: .locus,
+        text: ConfigErrorCase.locusBase + "[approvals]\nmaintenance_window = \"Sat 22:00-Sonntag 04:00 UTC\"\n",
+        expected: "locus.toml:9: maintenance_window: bad maintenance window \"Sat 22:00-Sonntag 04:00 UTC\": "
+            + "unknown day \"Sonntag\"; expected one of Mon, Tue, Wed, Thu, Fri, Sat, Sun"
+    ),
+    ConfigErrorCase(
         name: "unknown mover placeholder",
         kind: .locus,
         text: ConfigErrorCase.locusBase + "[migration]\nmover = \"move {workload} {target}\"\n",

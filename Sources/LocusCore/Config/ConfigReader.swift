@@ -137,6 +137,17 @@ struct ConfigReader {
         }
     }
 
+    /// A `maintenance_window`; nil when the key is absent or wrong (then the error is recorded).
+    mutating func maintenanceWindow(_ key: String, in table: TOMLTable) -> MaintenanceWindow? {
+        guard let value = table[key], let text = string(value, named: key) else { return nil }
+        do {
+            return try MaintenanceWindow(parsing: text)
+        } catch {
+            self.error(line: value.line, "\(key): \(error)")
+            return nil
+        }
+    }
+
     // MARK: - Addresses
 
     mutating func endpoint(_ key: String, in table: TOMLTable, required context: String? = nil) -> Endpoint? {

@@ -275,7 +275,7 @@ extension LocusConfigParser {
             approvers: approvers.map(\.name),
             fourEyes: reader.bool("four_eyes", in: table, default: false),
             expireAfter: reader.duration("expire_after", in: table, default: ApprovalsConfig.defaultExpireAfter),
-            maintenanceWindow: reader.name("maintenance_window", in: table),
+            maintenanceWindow: reader.maintenanceWindow("maintenance_window", in: table),
             line: table.line
         )
     }

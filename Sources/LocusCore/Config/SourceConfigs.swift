@@ -30,6 +30,15 @@ public enum InventoryKind: Sendable, Hashable {
         case .libvirt: return "libvirt"
         }
     }
+
+    /// Where an operator corrects what this source says: the file, the directory, the connection.
+    public var location: String {
+        switch self {
+        case .file(let path): path
+        case .ovf(let directory, _, _): directory
+        case .libvirt(let uri, _): uri
+        }
+    }
 }
 
 /// TSIG algorithms (RFC 8945) by the names `tsig-keygen` writes.
@@ -184,8 +193,8 @@ public struct ApprovalsConfig: Sendable, Hashable {
     public var fourEyes: Bool
     /// A request not approved within this time expires.
     public var expireAfter: Duration
-    /// Kept as written (like `"Sat 22:00-Sun 04:00 UTC"`) until migrations interpret it.
-    public var maintenanceWindow: String?
+    /// When an approved cutover may start; nil for any time.
+    public var maintenanceWindow: MaintenanceWindow?
     /// The line of `[approvals]`, or 0 when the table is absent.
     public var line: Int
 
@@ -193,7 +202,7 @@ public struct ApprovalsConfig: Sendable, Hashable {
         approvers: [String] = [],
         fourEyes: Bool = false,
         expireAfter: Duration = ApprovalsConfig.defaultExpireAfter,
-        maintenanceWindow: String? = nil,
+        maintenanceWindow: MaintenanceWindow? = nil,
         line: Int = 0
     ) {
         self.approvers = approvers

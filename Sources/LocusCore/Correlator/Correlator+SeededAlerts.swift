@@ -67,7 +67,7 @@ extension World {
             return workload.mapping.checkedAt != nil
         case .registrationStale:
             return workload.registration != nil
-        case .inventoryConflict:
+        case .inventoryConflict, .inventoryOutdated:
             return true
         case .dnsStale, .dnsMissing, .dnsTTLHigh:
             return workload.hasChecked(.dns) || !workload.spec.dependencies.contains { $0.kind == "dns" }

@@ -50,6 +50,10 @@ extension Correlator {
             }
         }
 
+        if let outdated = workload.outdatedInventory {
+            findings.append(outdatedInventoryFinding(outdated, name: name, locations: world.inventoryLocations))
+        }
+
         let conflict = workload.conflictingAddresses
         if !conflict.isEmpty {
             let said = conflict.map { "\($0.source) says \($0.value)" }.joined(separator: ", ")

@@ -33,11 +33,14 @@ public enum AlertKind: String, Sendable, Hashable, Codable, CaseIterable {
     case lbMemberDown = "lb-member-down"
     case dependencyUnreachable = "dependency-unreachable"
     case dnsTTLHigh = "dns-ttl-high"
+    /// A completed migration moved the workload and its inventory still says where it was (info).
+    case inventoryOutdated = "inventory-outdated"
 
     /// Kinds whose subject is a workload; the others are about a source.
     public static let workloadKinds: [AlertKind] = [
         .mappingMissing, .locatorMismatch, .locatorDown, .registrationStale, .flapping, .inventoryConflict,
         .dnsStale, .dnsMissing, .ptrStale, .lbStale, .lbMemberDown, .dependencyUnreachable, .dnsTTLHigh,
+        .inventoryOutdated,
     ]
     public static let sourceKinds: [AlertKind] = [.sourceDown, .inventoryInvalid]
 }

@@ -27,6 +27,9 @@ public struct Workload: Sendable, Hashable, Identifiable {
     public internal(set) var previousAddress: IPAddress?
     /// A migration of this workload is requested and not finished (taken over from the store at start).
     public internal(set) var hasPendingMigration: Bool
+    /// A completed migration moved it and an inventory still says otherwise: `spec` has the
+    /// migration's site and address meanwhile.
+    public internal(set) var outdatedInventory: OutdatedInventory?
 
     public init(
         spec: InventoryWorkload,
@@ -51,6 +54,7 @@ public struct Workload: Sendable, Hashable, Identifiable {
         self.recentMoves = recentMoves
         self.previousAddress = previousAddress
         self.hasPendingMigration = hasPendingMigration
+        self.outdatedInventory = nil
     }
 
     public var id: String { spec.name }

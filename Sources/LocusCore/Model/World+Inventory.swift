@@ -20,11 +20,14 @@ extension World {
         }
         inventoryReads[source] = InventoryRead(workloads: declared, readAt: sources[source]?.checkedAt)
         let merged = InventoryMerge.merge(inventoryReads, order: inventoryOrder)
-        for (name, declaration) in merged {
+        for (name, read) in merged {
+            var declaration = read
+            let outdated = applyArrival(to: &declaration, of: name)
             if var workload = workloads[name] {
                 let changed =
                     !workload.spec.declaresSame(as: declaration.spec) || workload.sources != declaration.sources
                     || !Self.sameValues(workload.provenance, declaration.provenance)
+                    || workload.outdatedInventory != outdated
                 if workload.spec.address != declaration.spec.address {
                     workload.previousAddress = workload.spec.address
                     change.readdressed[name] = AddressChange(
@@ -41,6 +44,7 @@ extension World {
                 workload.spec = declaration.spec
                 workload.sources = declaration.sources
                 workload.provenance = declaration.provenance
+                workload.outdatedInventory = outdated
                 workloads[name] = workload
                 if changed {
                     change.touchedWorkloads.insert(name)
@@ -54,6 +58,7 @@ extension World {
                     hasPendingMigration: pendingMigrations.contains(name)
                 )
                 workload.provenance = declaration.provenance
+                workload.outdatedInventory = outdated
                 let address = declaration.spec.address
                 if let stored = storedAddresses[name] {
                     if stored.address != address {
@@ -76,6 +81,22 @@ extension World {
             change.touchedWorkloads.insert(name)
         }
         return change
+    }
+
+    /// Gives `declaration` the site and address of the workload's completed migration while its
+    /// inventory lags behind; once the inventory agrees (or has moved on) the migration no longer
+    /// counts.
+    private mutating func applyArrival(
+        to declaration: inout InventoryMerge.Merged,
+        of name: String
+    ) -> OutdatedInventory? {
+        guard let arrival = arrivals[name] else { return nil }
+        guard let overridden = arrival.override(declaration.spec) else {
+            arrivals[name] = nil
+            return nil
+        }
+        declaration.spec = overridden
+        return OutdatedInventory(arrival: arrival, provenance: declaration.provenance)
     }
 
     private static func sameValues(_ lhs: [String: [FieldOrigin]], _ rhs: [String: [FieldOrigin]]) -> Bool {

@@ -35,6 +35,12 @@ public struct World: Sendable {
     var storedMoves: [String: [Date]] = [:]
     /// Workloads with a migration the store holds open, taken over at start.
     var pendingMigrations: Set<String> = []
+    /// The newest completed migration of each workload whose inventory has not agreed with it yet,
+    /// taken over at start; dropped once the inventory agrees.
+    var arrivals: [String: MigrationArrival] = [:]
+    /// Where each inventory source is written (its file, directory or URI), for messages that say
+    /// what to update; the source's name where unknown.
+    public var inventoryLocations: [String: String] = [:]
     /// Alerts taken over from earlier processes that nothing observed here has confirmed or denied
     /// yet; see `Correlator.judgeSeededAlerts(_:now:)`.
     var seededAlerts: Set<AlertID> = []
@@ -125,6 +131,13 @@ public struct World: Sendable {
         for name in workloads.keys {
             workloads[name]?.hasPendingMigration = workloadNames.contains(name)
         }
+    }
+
+    /// Takes over the completed migrations, before the inventories are read: the newest one of each
+    /// workload says where it is (site, and address when it changed) until its inventory agrees, and
+    /// the inventory to update is named meanwhile (`inventory-outdated`).
+    public mutating func seed(completedMigrations migrations: [Migration]) {
+        arrivals = MigrationArrival.newestCompleted(in: migrations)
     }
 
     /// Takes over the moves earlier processes saw (`move` events, oldest first), so that a workload

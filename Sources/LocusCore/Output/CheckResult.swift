@@ -18,7 +18,9 @@ public enum CheckStatus: String, Sendable, Hashable, CaseIterable {
 /// The one line of `locus check`: `LOCUS OK|WARNING|CRITICAL|UNKNOWN - summary | perfdata`.
 ///
 /// Acknowledged alerts do not raise the status (an operator is on them) but are counted in the
-/// perfdata. UNKNOWN when no source answered: then nothing in the snapshot is current.
+/// perfdata. Migrations a runner left failed or interrupted are named first, since a workload may be
+/// half-moved until someone acts. UNKNOWN when no source answered: then nothing in the snapshot is
+/// current.
 public struct CheckResult: Sendable, Hashable {
     public var status: CheckStatus
     public var summary: String
@@ -30,7 +32,10 @@ public struct CheckResult: Sendable, Hashable {
         public var value: Int
     }
 
-    public init(_ snapshot: Snapshot) {
+    /// At most this many migrations are named; the rest are counted.
+    static let namedMigrations = 3
+
+    public init(_ snapshot: Snapshot, migrations concerns: [MigrationConcern] = []) {
         let sources = snapshot.sortedSources
         let active = snapshot.sortedAlerts.filter { !$0.isAcknowledged }
         let critical = active.filter { $0.severity == .critical }
@@ -40,6 +45,8 @@ public struct CheckResult: Sendable, Hashable {
             states[workload.mapping.state, default: 0] += 1
         }
         let down = sources.filter { $0.state == .down }
+        let stuck = concerns.filter { $0.severity == .critical }
+        let waiting = concerns.filter { $0.severity == .warning }
 
         if !sources.contains(where: \.answered) {
             status = .unknown
@@ -48,18 +55,25 @@ public struct CheckResult: Sendable, Hashable {
                 ? "no source checked yet"
                 : "no source answered (" + sources.map(\.name).joined(separator: ", ") + " down)"
         } else {
-            status = !critical.isEmpty ? .critical : !warning.isEmpty ? .warning : .ok
+            let anyCritical = !critical.isEmpty || !stuck.isEmpty
+            status = anyCritical ? .critical : !warning.isEmpty || !waiting.isEmpty ? .warning : .ok
+            var parts = (stuck + waiting).prefix(Self.namedMigrations).map(\.text)
+            if concerns.count > Self.namedMigrations {
+                parts.append(ConfigCheck.counted(concerns.count - Self.namedMigrations, "more migration"))
+            }
             let worst = critical + warning
-            if worst.isEmpty {
-                summary = "\(snapshot.workloads.count) workloads, \(states[.registered] ?? 0) registered, no alerts"
-            } else {
-                var parts: [String] = []
-                if !critical.isEmpty { parts.append("\(critical.count) critical") }
-                if !warning.isEmpty { parts.append("\(warning.count) warning") }
+            if !worst.isEmpty {
+                var counts: [String] = []
+                if !critical.isEmpty { counts.append("\(critical.count) critical") }
+                if !warning.isEmpty { counts.append("\(warning.count) warning") }
                 let shown = worst.prefix(3).map(\.id.rawValue).joined(separator: ", ")
                 let more = worst.count > 3 ? ", …" : ""
-                summary = parts.joined(separator: ", ") + ": " + shown + more
+                parts.append(counts.joined(separator: ", ") + ": " + shown + more)
             }
+            summary =
+                parts.isEmpty
+                ? "\(snapshot.workloads.count) workloads, \(states[.registered] ?? 0) registered, no alerts"
+                : parts.joined(separator: "; ")
         }
         perfdata = [
             PerfDatum(label: "workloads", value: snapshot.workloads.count),
@@ -70,6 +84,8 @@ public struct CheckResult: Sendable, Hashable {
             PerfDatum(label: "warning", value: warning.count),
             PerfDatum(label: "acknowledged", value: snapshot.alerts.values.filter(\.isAcknowledged).count),
             PerfDatum(label: "sources_down", value: down.count),
+            PerfDatum(label: "migrations_stuck", value: stuck.count),
+            PerfDatum(label: "migrations_waiting", value: waiting.count),
         ]
     }
 

@@ -2,15 +2,26 @@ import Foundation
 
 /// The `locus migrate … --json` and `locus audit --json` documents (CONFIG.md): every key spelled
 /// out, absent values written as `null`.
+///
+/// `runner` (added): what an approved migration waits for, in the words of `locus migrate list`, or
+/// null (not approved, nothing to wait for, or not known to the caller).
 public enum MigrationDocument {
-    public static func migration(_ migration: Migration, policy: ApprovalPolicy) -> [String: Any] {
-        var document = object(migration, policy: policy)
+    public static func migration(
+        _ migration: Migration,
+        policy: ApprovalPolicy,
+        runner: RunnerConditions? = nil
+    ) -> [String: Any] {
+        var document = object(migration, policy: policy, runner: runner)
         document["version"] = 1
         return document
     }
 
-    public static func list(_ migrations: [Migration], policy: ApprovalPolicy) -> [String: Any] {
-        ["version": 1, "migrations": migrations.map { object($0, policy: policy) }]
+    public static func list(
+        _ migrations: [Migration],
+        policy: ApprovalPolicy,
+        runner: RunnerConditions? = nil
+    ) -> [String: Any] {
+        ["version": 1, "migrations": migrations.map { object($0, policy: policy, runner: runner) }]
     }
 
     public static func audit(_ entries: [AuditEntry]) -> [String: Any] {
@@ -27,7 +38,7 @@ public enum MigrationDocument {
         return data
     }
 
-    static func object(_ m: Migration, policy: ApprovalPolicy) -> [String: Any] {
+    static func object(_ m: Migration, policy: ApprovalPolicy, runner: RunnerConditions?) -> [String: Any] {
         [
             "id": m.id,
             "workload": m.workload,
@@ -82,6 +93,7 @@ public enum MigrationDocument {
                 ]
             },
             "time_to_green_s": m.timeToGreen.map { $0 as Any } ?? NSNull(),
+            "runner": nullable(runner.flatMap(m.runnerStatus)),
         ]
     }
 

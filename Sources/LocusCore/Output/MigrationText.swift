@@ -2,9 +2,16 @@ import Foundation
 
 /// `locus migrate show|list` and `locus audit` as an operator reads them at a glance.
 public enum MigrationText {
-    public static func show(_ m: Migration, policy: ApprovalPolicy, now: Date) -> String {
+    /// - Parameter runner: what a runner of this approved migration faces, when the caller knows.
+    public static func show(
+        _ m: Migration,
+        policy: ApprovalPolicy,
+        now: Date,
+        runner: RunnerConditions? = nil
+    ) -> String {
         var lines: [String] = []
         lines.append("migration \(m.id)  \(m.state)  \(m.summary)")
+        if let status = runner.flatMap(m.runnerStatus) { lines.append("  \(status)") }
         lines.append("  requested by \(m.requestedBy) at \(RFC3339.string(from: m.requestedAt)): \(m.reason)")
         if let host = m.destinationHost { lines.append("  destination host \(host)") }
         lines.append(
@@ -56,12 +63,18 @@ public enum MigrationText {
         return lines.joined(separator: "\n") + "\n"
     }
 
-    public static func list(_ migrations: [Migration], policy: ApprovalPolicy) -> String {
+    /// An approved migration's STATE says what it waits for, when `runner` is known.
+    public static func list(
+        _ migrations: [Migration],
+        policy: ApprovalPolicy,
+        runner: RunnerConditions? = nil
+    ) -> String {
         guard !migrations.isEmpty else { return "no migrations\n" }
         let header = ["ID", "WORKLOAD", "FROM → TO", "STATE", "BY", "REQUESTED", "APPROVALS"]
         let rows = migrations.map { m in
             [
-                m.id, m.workload, "\(m.fromSite) → \(m.toSite)", m.state.rawValue, m.requestedBy,
+                m.id, m.workload, "\(m.fromSite) → \(m.toSite)", runner.flatMap(m.runnerStatus) ?? m.state.rawValue,
+                m.requestedBy,
                 RFC3339.string(from: m.requestedAt), "\(m.approvals.count)/\(policy.requiredApprovals)",
             ]
         }

@@ -127,32 +127,69 @@ public struct MigrationDesk: Sendable {
         }
     }
 
-    /// Every migration, newest first, with each request past `expire_after` recorded as expired first
-    /// (anybody may record that; a compare-and-set keeps two readers from recording it twice).
+    /// Every migration, newest first, with what has lapsed recorded first: a request past
+    /// `expire_after` as expired, a cutover whose runner's lease ran out as interrupted. Anybody may
+    /// record those; a compare-and-set on the version read keeps two readers from recording one twice
+    /// (the loser reads what the winner wrote).
     public func migrations(origin: AuditOrigin) async throws(MigrationStoreError) -> [Migration] {
         var migrations = try await store.migrations()
         let now = Date()
-        for (index, migration) in migrations.enumerated()
-        where migration.state.awaitsApproval && now >= migration.expiresAt(policy: policy) {
-            if let expired = try? await store.apply(
-                .expire,
-                to: migration.id,
-                expectedVersion: migration.version,
-                policy: policy,
-                origin: origin,
-                at: now
-            ) {
-                migrations[index] = expired
-            } else if let current = try await store.migration(id: migration.id) {
-                migrations[index] = current
-            }
+        for (index, migration) in migrations.enumerated() {
+            guard let action = lapse(of: migration, at: now) else { continue }
+            migrations[index] = try await record(action, on: migration, origin: origin, at: now)
         }
         return migrations
     }
 
-    public func existing(_ id: String) async throws(MigrationStoreError) -> Migration {
+    /// The migration `id`, recorded as interrupted first when its runner's lease ran out.
+    ///
+    /// Only the interruption: a request past `expire_after` is left to `decide`, whose refusal says
+    /// when it expired.
+    public func existing(
+        _ id: String,
+        origin: AuditOrigin = LoginIdentity.currentOrigin()
+    ) async throws(MigrationStoreError) -> Migration {
         guard let migration = try await store.migration(id: id) else { throw .notFound(id: id) }
-        return migration
+        let now = Date()
+        guard let action = lapse(of: migration, at: now), action.kind == .interrupt else { return migration }
+        return try await record(action, on: migration, origin: origin, at: now)
+    }
+
+    /// What anybody reading `migration` at `now` should record, or nil when nothing has lapsed.
+    func lapse(of migration: Migration, at now: Date) -> MigrationAction? {
+        if migration.state.awaitsApproval, now >= migration.expiresAt(policy: policy) { return .expire }
+        if migration.state.isRunning, !migration.hasLiveLease(at: now) {
+            return .interrupt(reason: Self.interruptionReason(migration))
+        }
+        return nil
+    }
+
+    static func interruptionReason(_ migration: Migration) -> String {
+        guard let lease = migration.lease else {
+            return "no runner holds a lease on it while it is \(migration.state)"
+        }
+        return "the runner's lease expired at \(RFC3339.string(from: lease.expiresAt)) "
+            + "(\(lease.holder) pid \(lease.pid) on \(lease.host))"
+    }
+
+    /// Records `action` on the version read; when another reader was first, what it recorded.
+    private func record(
+        _ action: MigrationAction,
+        on migration: Migration,
+        origin: AuditOrigin,
+        at now: Date
+    ) async throws(MigrationStoreError) -> Migration {
+        if let recorded = try? await store.apply(
+            action,
+            to: migration.id,
+            expectedVersion: migration.version,
+            policy: policy,
+            origin: origin,
+            at: now
+        ) {
+            return recorded
+        }
+        return try await store.migration(id: migration.id) ?? migration
     }
 }
 
