@@ -10,7 +10,6 @@ func cutoverRunner(_ options: MigrationOptions) throws -> CutoverRunner {
     return CutoverRunner(
         desk: desk,
         origin: LoginIdentity.currentOrigin(),
-        windowOpening: MaintenanceSchedule.opening(desk.config.approvals),
         report: { line in
             FileHandle.standardOutput.write(Data("\(RFC3339.string(from: Date())) \(line)\n".utf8))
         }

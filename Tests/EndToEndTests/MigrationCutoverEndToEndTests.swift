@@ -203,4 +203,41 @@ struct MigrationCutoverEndToEndTests {
         #expect(most == 1)
         try await lab.shutDown()
     }
+
+    /// A one-minute window two days from now, in CONFIG.md's form.
+    static func closedWindow() -> String {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        let start = Date().addingTimeInterval(2 * 86_400)
+        let parts = calendar.dateComponents([.weekday, .hour, .minute], from: start)
+        let day = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"][(parts.weekday ?? 1) - 1]
+        let hour = parts.hour ?? 0
+        return String(format: "%@ %02d:00-%@ %02d:01 UTC", day, hour, day, hour)
+    }
+
+    @Test func outsideTheMaintenanceWindowTheRunnerWaitsAndRunNowStartsIt() async throws {
+        let lab = try await MigrationLab(
+            approvers: Self.approvers,
+            cutover: .init(maintenanceWindow: Self.closedWindow())
+        )
+        let workload = try #require(lab.sites.keys.sorted().first)
+        let id = try await lab.request(workload, as: "ops1", address: nil)
+        #expect(try await lab.locus(as: "ops2", ["migrate", "approve", id]).status == 0)
+        let waiting = try await lab.show(id, within: .seconds(20)) { $0["lease"] is [String: Any] }
+        #expect(waiting.state == "approved")
+        #expect((waiting["runner"] as? String ?? "").hasPrefix("approved, starts in "), "\(waiting)")
+        try await Task.sleep(for: .seconds(2))
+        #expect(try await lab.json(as: "ops3", ["migrate", "show", id]).state == "approved", "it waits")
+
+        let now = try await lab.locus(as: "ops2", ["migrate", "run", id, "--now"])
+        #expect(now.status == 0, "\(now.stderr)\(now.stdout)")
+        let completed = try await lab.json(as: "ops3", ["migrate", "show", id])
+        #expect(completed.state == "completed")
+        #expect(try lab.moverInvocations(of: workload) == 1)
+        let audit = try await lab.json(as: "ops3", ["audit"])
+        let notes = (audit["entries"] as? [[String: Any]] ?? []).filter { $0["object"] as? String == id }
+            .compactMap { $0["detail"] as? String }
+        #expect(notes.contains { $0.contains("--now") }, "\(notes)")
+        try await lab.shutDown()
+    }
 }

@@ -15,8 +15,6 @@ import NIOPosix
 public struct CutoverRunner: Sendable {
     public let desk: MigrationDesk
     let origin: AuditOrigin
-    /// When the maintenance window next opens after a date, or nil while it is open.
-    let windowOpening: @Sendable (Date) -> Date?
     /// Progress, one line each: what `locus migrate run` prints and the detached runner logs.
     let report: @Sendable (String) -> Void
     let eventLoopGroup: any EventLoopGroup
@@ -24,18 +22,22 @@ public struct CutoverRunner: Sendable {
     public init(
         desk: MigrationDesk,
         origin: AuditOrigin,
-        windowOpening: @escaping @Sendable (Date) -> Date? = { _ in nil },
         report: @escaping @Sendable (String) -> Void,
         eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
     ) {
         self.desk = desk
         self.origin = origin
-        self.windowOpening = windowOpening
         self.report = report
         self.eventLoopGroup = eventLoopGroup
     }
 
     var config: LocusConfig { desk.config }
+
+    /// When `maintenance_window` next opens after `now`, or nil while it is open (or there is none).
+    func windowOpening(_ now: Date) -> Date? {
+        guard let window = config.approvals.maintenanceWindow, !window.isOpen(at: now) else { return nil }
+        return window.nextOpening(after: now)
+    }
     var store: any HistoryStore & MigrationStore { desk.store }
     var leaseDuration: Duration { config.migration?.runnerLease ?? MigrationConfig.defaultRunnerLease }
 
@@ -53,7 +55,11 @@ public struct CutoverRunner: Sendable {
         }
         let lease = RunnerLease(id: id, store: store, policy: desk.policy, origin: origin, duration: leaseDuration)
         migration = try await apply(
-            .claim(lease: lease.lease(), note: "runner pid \(getpid()) on \(origin.host)"),
+            .claim(
+                lease: lease.lease(),
+                note: "runner pid \(getpid()) on \(origin.host)" + (now ? ", to start now (--now)" : ""),
+                takeOver: now
+            ),
             to: id
         )
         await lease.startRenewing()
