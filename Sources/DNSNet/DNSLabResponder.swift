@@ -17,6 +17,9 @@ public actor DNSLabResponder {
 
     private var store: DNSZoneStore
     private let keys: [TSIGKey]
+    /// Each answer is sent this long after its question arrived (a distant server); questions are
+    /// still read and applied as they come.
+    private let delay: Duration
     private let group: any EventLoopGroup
     private var state = State.idle
     private var boundAddress: SocketAddress?
@@ -26,10 +29,12 @@ public actor DNSLabResponder {
     public init(
         store: DNSZoneStore,
         keys: [TSIGKey],
+        delay: Duration = .zero,
         eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
     ) {
         self.store = store
         self.keys = keys
+        self.delay = delay
         self.group = eventLoopGroup
     }
 
@@ -67,10 +72,21 @@ public actor DNSLabResponder {
     public func run() async throws {
         guard case .bound(let channel) = state else { throw DNSLabResponderError.notBound }
         state = .running(channel.channel)
+        let delay = self.delay
         try await channel.executeThenClose { inbound, outbound in
-            for try await envelope in inbound {
-                guard let reply = self.reply(to: envelope.data) else { continue }
-                try await outbound.write(AddressedEnvelope(remoteAddress: envelope.remoteAddress, data: reply))
+            try await withThrowingDiscardingTaskGroup { group in
+                for try await envelope in inbound {
+                    guard let reply = self.reply(to: envelope.data) else { continue }
+                    let answer = AddressedEnvelope(remoteAddress: envelope.remoteAddress, data: reply)
+                    guard delay > .zero else {
+                        try await outbound.write(answer)
+                        continue
+                    }
+                    group.addTask {
+                        try await Task.sleep(for: delay)
+                        try await outbound.write(answer)
+                    }
+                }
             }
         }
     }

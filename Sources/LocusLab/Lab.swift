@@ -252,7 +252,7 @@ public actor Lab {
         let dns: LabDNS
         let services: LabServices
         do {
-            dns = try await LabDNS.start(world: world, plan: plan, directory: directory)
+            dns = try await LabDNS.start(world: world, plan: plan, directory: directory, delay: configuration.dnsDelay)
             if configuration.failStep == "dns" { await dns.responder.refuseNextChange() }
             do {
                 services = try await LabServices.start(sites: world.sites)

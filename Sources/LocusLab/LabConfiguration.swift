@@ -26,9 +26,11 @@ public struct LabConfiguration: Sendable {
     public var loadBalancer: Bool
     /// How long each move asked through the control port waits before it acts.
     public var moveDelay: Duration
-    /// A cutover step (``LabMover/steps``) to fail once: `mover` fails the lab's own next move, the others
-    /// are answered to a runner asking the control port.
+    /// A cutover step (``LabMover/steps``) to fail once: `mover` fails the lab's own next move, `dns` has
+    /// the lab's DNS server refuse the next changing UPDATE.
     public var failStep: String?
+    /// How long the lab's DNS server waits before each answer, like a distant one.
+    public var dnsDelay: Duration
     /// The `locus` the mover argv in locus.toml runs; `nil` for the program running the lab.
     public var moverExecutable: String?
 
@@ -48,8 +50,10 @@ public struct LabConfiguration: Sendable {
         loadBalancer: Bool = true,
         moveDelay: Duration = .zero,
         failStep: String? = nil,
+        dnsDelay: Duration = .zero,
         moverExecutable: String? = nil
     ) {
+        self.dnsDelay = dnsDelay
         self.workloads = workloads
         self.sites = sites
         self.seed = seed

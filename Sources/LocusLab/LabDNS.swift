@@ -26,7 +26,12 @@ public actor LabDNS {
 
     /// Writes the update key (base64 secret alone, 0600) under the lab directory, builds the zones from the
     /// world and starts answering.
-    static func start(world: LabWorld, plan: LabDependencyPlan, directory: LabDirectory) async throws -> LabDNS {
+    static func start(
+        world: LabWorld,
+        plan: LabDependencyPlan,
+        directory: LabDirectory,
+        delay: Duration = .zero
+    ) async throws -> LabDNS {
         var generator = SystemRandomNumberGenerator()
         let secret = (0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) }
         try directory.write(
@@ -36,7 +41,7 @@ public actor LabDNS {
         )
         let key = TSIGKey(name: try DNSName(parsing: LabDependencyPlan.keyName), algorithm: .hmacSHA256, secret: secret)
         let store = try Self.zoneStore(world: world, plan: plan)
-        let responder = DNSLabResponder(store: store, keys: [key])
+        let responder = DNSLabResponder(store: store, keys: [key], delay: delay)
         let port: Int
         do {
             port = try await responder.bind(host: "127.0.0.1", port: 0)

@@ -71,6 +71,15 @@ struct LabCommand: AsyncParsableCommand {
     var moveDelay: String?
 
     @Option(
+        name: .customLong("dns-delay"),
+        help: ArgumentHelp(
+            "How long the lab's DNS server waits before each answer, like a distant one.",
+            valueName: "DURATION"
+        )
+    )
+    var dnsDelay: String?
+
+    @Option(
         name: .customLong("fail-step"),
         help: ArgumentHelp(
             "A cutover step to fail once: mover (the next move exits 1) or dns (the next changing UPDATE is refused).",
@@ -99,6 +108,7 @@ struct LabCommand: AsyncParsableCommand {
         }
         guard workloads >= 0 else { throw ValidationError("--workloads \(workloads): give 0 or more") }
         _ = try parsedMoveDelay()
+        _ = try parsedDNSDelay()
         if let plan, !(plan >= 0 && plan.isFinite) { throw ValidationError("--plan \(plan): give seconds, 0 or more") }
         if let failStep, !LabMover.isStep(failStep) {
             throw ValidationError(
@@ -111,6 +121,14 @@ struct LabCommand: AsyncParsableCommand {
     private func planInterval(default seconds: Double) -> Duration? {
         let value = plan ?? seconds
         return value > 0 ? .milliseconds(Int64((value * 1000).rounded())) : nil
+    }
+
+    private func parsedDNSDelay() throws -> Duration {
+        guard let dnsDelay else { return .zero }
+        guard let duration = try? Duration(configText: dnsDelay) else {
+            throw ValidationError("--dns-delay \(dnsDelay): give a duration like \"100ms\" or \"1s\"")
+        }
+        return duration
     }
 
     private func parsedMoveDelay() throws -> Duration {
@@ -164,7 +182,8 @@ struct LabCommand: AsyncParsableCommand {
             directory: dir,
             loadBalancer: !withoutHAProxy,
             moveDelay: (try? parsedMoveDelay()) ?? .zero,
-            failStep: failStep
+            failStep: failStep,
+            dnsDelay: (try? parsedDNSDelay()) ?? .zero
         )
     }
 }

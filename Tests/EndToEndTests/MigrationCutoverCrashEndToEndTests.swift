@@ -19,11 +19,38 @@ struct MigrationCutoverCrashEndToEndTests {
             }
         }
 
-        func reached(_ steps: [(name: String, state: String)]) -> Bool {
+        /// The condition on the store's `step` rows, for the watcher.
+        var condition: String {
             switch self {
-            case .whileMoverRuns: steps.contains { $0.name == "mover" && $0.state == "running" }
-            case .afterDone(let prefix): steps.contains { $0.name.hasPrefix(prefix) && $0.state == "done" }
+            case .whileMoverRuns: "s.name = 'mover' AND s.state = 'running' AND s.process_group IS NOT NULL"
+            case .afterDone(let prefix): "s.name LIKE '\(prefix)%' AND s.state = 'done'"
             }
+        }
+    }
+
+    /// Polls the store as fast as sqlite3 answers and SIGKILLs the runner holding the lease the
+    /// moment `point` is recorded; prints the pid it killed.
+    static let watcher = """
+        S=$1; ID=$2; COND=$3
+        end=$(( $(date +%s) + 60 ))
+        while [ "$(date +%s)" -lt "$end" ]; do
+            pid=$(sqlite3 -cmd '.timeout 2000' "$S" "SELECT l.pid FROM lease l JOIN step s ON s.migration_id = l.migration_id WHERE l.migration_id = '$ID' AND $COND LIMIT 1")
+            if [ -n "$pid" ]; then kill -KILL "$pid"; echo "$pid"; exit 0; fi
+        done
+        exit 1
+        """
+
+    /// Starts watching for `point` of `id`; the task ends with the pid it killed.
+    static func kill(_ lab: MigrationLab, _ id: String, at point: KillPoint) throws -> Task<Int, any Error> {
+        let script = lab.scratch.file("watch.sh")
+        try watcher.write(toFile: script, atomically: true, encoding: .utf8)
+        let arguments = [script, lab.storeFile, id, point.condition]
+        let name = point.description
+        return Task {
+            let result = try await ChildProcess.runDetached("/bin/sh", arguments)
+            guard result.status == 0, let pid = Int(result.stdout.trimmingCharacters(in: .whitespacesAndNewlines))
+            else { throw TestServerError("\(name) was never recorded for \(arguments[2]): \(result.stderr)") }
+            return pid
         }
     }
 
@@ -40,7 +67,7 @@ struct MigrationCutoverCrashEndToEndTests {
     @Test func aRunnerKilledAtEveryStepIsInterruptedAndResumedWithoutRepeatingAnyStep() async throws {
         let lab = try await MigrationLab(
             approvers: ["ops2"],
-            cutover: .init(labArguments: ["--move-delay", "2s"])
+            cutover: .init(labArguments: ["--move-delay", "2s", "--dns-delay", "300ms"])
         )
         let pooled = try lab.workloadsWithPoolMember()
         var candidates = pooled + lab.sites.keys.sorted().filter { !pooled.contains($0) }
@@ -50,11 +77,9 @@ struct MigrationCutoverCrashEndToEndTests {
         ]
         for point in points {
             let (workload, id) = try await Self.requestReady(lab, among: &candidates)
+            let watching = try Self.kill(lab, id, at: point)
             #expect(try await lab.locus(as: "ops2", ["migrate", "approve", id]).status == 0)
-            let reached = try await lab.show(id, within: .seconds(30)) { point.reached($0.stepStates) }
-            let lease = try #require(reached["lease"] as? [String: Any], "\(point): \(reached)")
-            let pid = try #require(lease["pid"] as? Int)
-            #expect(kill(pid_t(pid), SIGKILL) == 0, "\(point)")
+            _ = try await watching.value
 
             // Another Locus, once the lease has run out, records and shows the interruption.
             let interrupted = try await lab.show(id, within: .seconds(20)) { $0.state == "interrupted" }
@@ -91,7 +116,7 @@ struct MigrationCutoverCrashEndToEndTests {
     }
 
     @Test func anInterruptedCutoverRollsBack() async throws {
-        let lab = try await MigrationLab(approvers: ["ops2"], cutover: .init())
+        let lab = try await MigrationLab(approvers: ["ops2"], cutover: .init(labArguments: ["--dns-delay", "300ms"]))
         let moved = try #require(try lab.workloadsWithPoolMember().first)
         let oldAddress = try lab.address(of: moved)
         let id = try await lab.request(
@@ -99,10 +124,9 @@ struct MigrationCutoverCrashEndToEndTests {
             as: "ops1",
             address: try MigrationCutoverEndToEndTests.newAddress(for: moved, lab)
         )
+        let watching = try Self.kill(lab, id, at: .afterDone("dns"))
         #expect(try await lab.locus(as: "ops2", ["migrate", "approve", id]).status == 0)
-        let reached = try await lab.show(id) { KillPoint.afterDone("dns").reached($0.stepStates) }
-        let pid = try #require((reached["lease"] as? [String: Any])?["pid"] as? Int)
-        kill(pid_t(pid), SIGKILL)
+        _ = try await watching.value
         let interrupted = try await lab.show(id, within: .seconds(20)) { $0.state == "interrupted" }
         #expect(interrupted.state == "interrupted")
         let back = try await lab.locus(as: "ops2", ["migrate", "rollback", id])
