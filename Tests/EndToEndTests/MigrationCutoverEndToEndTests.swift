@@ -240,4 +240,28 @@ struct MigrationCutoverEndToEndTests {
         #expect(notes.contains { $0.contains("--now") }, "\(notes)")
         try await lab.shutDown()
     }
+
+    @Test func anAbortStopsTheCutoverAfterTheStepInProgressAndRollbackIsOffered() async throws {
+        let lab = try await MigrationLab(
+            approvers: Self.approvers,
+            cutover: .init(labArguments: ["--move-delay", "3s"])
+        )
+        let workload = try #require(lab.sites.keys.sorted().first)
+        let id = try await lab.request(workload, as: "ops1", address: nil)
+        #expect(try await lab.locus(as: "ops2", ["migrate", "approve", id]).status == 0)
+        _ = try await lab.show(id) { $0.stepStates.contains { $0.name == "mover" && $0.state == "running" } }
+        let notApprover = try await lab.locus(as: "ops3", ["migrate", "abort", id])
+        #expect(notApprover.status == 1)
+        #expect(notApprover.stderr.contains("ops3 is not an approver"), "\(notApprover.stderr)")
+        let abort = try await lab.locus(as: "ops2", ["migrate", "abort", id, "--reason", "change freeze"])
+        #expect(abort.status == 0, "\(abort.stderr)")
+        let failed = try await lab.show(id) { $0.state == "failed" }
+        #expect(failed.state == "failed", "\(failed)")
+        #expect((failed["outcome"] as? String ?? "").contains("aborted by ops2"), "\(failed)")
+        #expect(failed.stepStates.first { $0.name == "mover" }?.state == "done", "the step in progress finishes")
+        #expect(failed.stepStates.first { $0.name == "mapping" }?.state == "planned")
+        let back = try await lab.locus(as: "ops2", ["migrate", "rollback", id])
+        #expect(back.status == 0, "\(back.stderr)\(back.stdout)")
+        try await lab.shutDown()
+    }
 }

@@ -120,9 +120,23 @@ public struct MoverProcess: Sendable {
 
     /// Whether any process of `group` still runs: a resumed cutover never starts the mover again
     /// while one does.
+    ///
+    /// Read from /proc, so that a zombie nobody reaped (its parent gone) does not count as running.
     public static func groupIsAlive(_ group: Int32) -> Bool {
         guard group > 0 else { return false }
-        return kill(-group, 0) == 0 || errno == EPERM
+        guard let entries = try? FileManager.default.contentsOfDirectory(atPath: "/proc") else {
+            return kill(-group, 0) == 0 || errno == EPERM
+        }
+        for entry in entries where entry.first?.isNumber == true {
+            guard let stat = try? String(contentsOfFile: "/proc/\(entry)/stat", encoding: .utf8),
+                let close = stat.lastIndex(of: ")")
+            else { continue }
+            // After "pid (comm)": state, ppid, pgrp, …; comm may itself hold spaces and parentheses.
+            let fields = stat[stat.index(after: close)...].split(separator: " ")
+            guard fields.count > 2, Int32(fields[2]) == group else { continue }
+            if fields[0] != "Z" && fields[0] != "X" { return true }
+        }
+        return false
     }
 }
 
