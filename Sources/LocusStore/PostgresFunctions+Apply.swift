@@ -73,6 +73,10 @@ extension PostgresFunctions {
             SELECT digest INTO v_current FROM preflight WHERE id = m.preflight_id;
             v_digest := coalesce(p_payload->>'digest', v_current);
             v_lease := locus_lease_refusal(m.id, a.kind, v_user, v_pid, v_host, v_now);
+            -- `run --now` may replace a runner that only waits (an approved migration's claim).
+            IF a.kind = 'claim' AND m.state = 'approved' AND coalesce((p_payload->>'take_over')::boolean, false) THEN
+                v_lease := NULL;
+            END IF;
 
             IF p_expected_version IS NOT NULL AND p_expected_version <> m.version THEN
                 v_refusal := 'migration ' || m.id || ' changed meanwhile: it is now ' || m.state || ' ('
@@ -234,8 +238,10 @@ extension PostgresFunctions {
                 abort_requested_at = CASE WHEN a.kind = 'abort' THEN v_now
                     WHEN a.kind IN ('resume', 'rollback') THEN NULL ELSE m.abort_requested_at END
             WHERE id = m.id;
+            -- Only the runner's journal (checked against its lease above) writes steps: the journal is what
+            -- a resumed runner trusts, so no other action may rewrite or drop it.
+            IF a.kind = 'journal' THEN
             v_steps := CASE WHEN jsonb_typeof(v_next->'steps') = 'array' THEN v_next->'steps' ELSE '[]' END;
-            DELETE FROM step WHERE migration_id = m.id AND position >= jsonb_array_length(v_steps);
             INSERT INTO step (migration_id, position, name, state, started_at, ended_at, detail, output,
                 process_group)
             SELECT m.id, (s.ordinality - 1)::integer, s.value->>'name', s.value->>'state',
@@ -245,6 +251,7 @@ extension PostgresFunctions {
             ON CONFLICT (migration_id, position) DO UPDATE SET name = EXCLUDED.name, state = EXCLUDED.state,
                 started_at = EXCLUDED.started_at, ended_at = EXCLUDED.ended_at, detail = EXCLUDED.detail,
                 output = EXCLUDED.output, process_group = EXCLUDED.process_group;
+            END IF;
             -- As Migration.applying: these take the lease (for session_user, whoever the client named),
             -- these end it, and every other action leaves the runner's lease as it is.
             IF a.kind IN ('claim', 'start', 'renew lease', 'resume', 'rollback') THEN

@@ -51,6 +51,8 @@ enum PostgresPayload {
         var actor: Actor
         /// A start's `max_running`: the runner's own limit; the database counts who runs.
         var maxRunning: Int?
+        /// A claim by `run --now` replacing a runner that only waits for its turn.
+        var takeOver: Bool?
         /// The migration `Migration.applying` computed, nil when it refused.
         var next: Next?
         var preflight: Preflight?

@@ -80,6 +80,7 @@ extension PostgresStore: MigrationStore {
             switch action {
             case .recordPreflight(let result): payload.preflight = PostgresPayload.Preflight(result)
             case .start(_, let maxRunning, _): payload.maxRunning = maxRunning
+            case .claim(_, _, let takeOver): payload.takeOver = takeOver
             default: break
             }
             do {

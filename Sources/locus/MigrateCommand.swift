@@ -252,7 +252,7 @@ struct MigrateApproveCommand: AsyncParsableCommand {
         }
         StandardError.write(["locus: runner pid \(started.pid) started for \(id), detached; its log: \(started.log)"])
         if wait {
-            let ended = try await StepWatch(desk: desk, id: id).follow()
+            let ended = try await StepWatch(desk: desk, id: id, runner: started.pid, log: started.log).follow()
             if ended.state != .completed { throw ExitCode(1) }
         }
     }

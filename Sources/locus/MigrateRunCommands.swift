@@ -11,7 +11,8 @@ func cutoverRunner(_ options: MigrationOptions) throws -> CutoverRunner {
         desk: desk,
         origin: LoginIdentity.currentOrigin(),
         report: { line in
-            FileHandle.standardOutput.write(Data("\(RFC3339.string(from: Date())) \(line)\n".utf8))
+            // A full disk or a closed pipe must not stop a cutover: the store keeps what happened.
+            try? FileHandle.standardOutput.write(contentsOf: Data("\(RFC3339.string(from: Date())) \(line)\n".utf8))
         }
     )
 }

@@ -7,6 +7,10 @@ import LocusStore
 struct StepWatch {
     let desk: MigrationDesk
     let id: String
+    /// The detached runner this process started: if it ends without having started the cutover
+    /// (a config it cannot read, another runner), there is nothing left to wait for.
+    let runner: Int32
+    let log: String
 
     func follow() async throws -> Migration {
         var seen: [String: StepState] = [:]
@@ -28,6 +32,11 @@ struct StepWatch {
                 guard step.state != .planned else { continue }
                 say("  \(step.name) \(step.state.rawValue)" + (step.detail.isEmpty ? "" : ": \(step.detail)"))
             }
+            var status: Int32 = 0
+            if migration.state == .approved, waitpid(runner, &status, WNOHANG) == runner {
+                StandardError.write(["locus: the runner (pid \(runner)) ended before the cutover started; see \(log)"])
+                return migration
+            }
             if !migration.state.isRunning && migration.state != .approved {
                 if let green = migration.timeToGreen { say(String(format: "  time to green %.1f s", green)) }
                 return migration
@@ -37,6 +46,7 @@ struct StepWatch {
     }
 
     private func say(_ line: String) {
-        FileHandle.standardOutput.write(Data("\(RFC3339.string(from: Date())) \(line)\n".utf8))
+        // A full disk or a closed pipe must not stop a cutover: the store keeps what happened.
+        try? FileHandle.standardOutput.write(contentsOf: Data("\(RFC3339.string(from: Date())) \(line)\n".utf8))
     }
 }

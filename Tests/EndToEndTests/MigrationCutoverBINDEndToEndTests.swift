@@ -98,6 +98,25 @@ struct MigrationCutoverBINDEndToEndTests {
         #expect(try await lab.bind.dig(workload.address.reverseName, "PTR") == [workload.record + "."])
         #expect(try await lab.bind.dig(Self.newAddress.reverseName, "PTR").isEmpty)
         #expect(try await Self.member(lab, workload.name) == workload.address)
+
+        // A move that keeps its address changes the mapping only: BIND and HAProxy stay as they are.
+        let other = lab.workloads[1]
+        let otherSite = try await MigrationPreflightEndToEndTests.destination(for: other.name, in: lab)
+        let same = try await Self.locus(
+            as: "ops1",
+            lab,
+            ["migrate", "request", other.name, "--to", otherSite, "--reason", "bind", "--json"]
+        )
+        let sameDocument = try JSONSerialization.jsonObject(with: Data(same.stdout.utf8)) as? [String: Any]
+        let sameID = try #require(sameDocument?["id"] as? String, "\(same.stderr)")
+        let sameRun = try await Self.locus(as: "ops2", lab, ["migrate", "approve", sameID, "--wait"])
+        #expect(sameRun.status == 0, "\(sameRun.stderr)\(sameRun.stdout)")
+        let sameShown = try await Self.show(lab, sameID)
+        #expect(sameShown["state"] as? String == "completed", "\(sameShown)")
+        let steps = (sameShown["steps"] as? [[String: Any]] ?? []).compactMap { $0["name"] as? String }
+        #expect(steps == ["mover", "mapping", "verify"], "\(steps)")
+        #expect(try await lab.bind.dig(other.record, "A") == [other.address])
+        #expect(try await Self.member(lab, other.name) == other.address)
         try await lab.shutDown()
     }
 }

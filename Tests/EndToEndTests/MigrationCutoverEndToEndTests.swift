@@ -94,12 +94,17 @@ struct MigrationCutoverEndToEndTests {
         #expect(back.status == 0, "\(back.stderr)\(back.stdout)")
         let rolledBack = try await lab.json(as: "ops3", ["migrate", "show", id])
         #expect(rolledBack.state == "rolled-back")
-        // Only what began is undone: the mover and the mapping; the refused record never changed.
+        // What began is undone: the refused record is looked at and found unchanged, the pool member
+        // never began.
+        let undone = rolledBack.stepStates.map(\.name).filter { $0.hasPrefix("rollback-") }
         #expect(
-            rolledBack.stepStates.map(\.name).filter { $0.hasPrefix("rollback-") } == [
-                "rollback-mover", "rollback-mapping", "rollback-verify",
-            ]
+            undone == ["rollback-dns \(moved).lab.test.", "rollback-mover", "rollback-mapping", "rollback-verify"],
+            "\(undone)"
         )
+        let undoneDNS =
+            (rolledBack["steps"] as? [[String: Any]] ?? [])
+            .first { $0["name"] as? String == "rollback-dns \(moved).lab.test." }?["detail"] as? String ?? ""
+        #expect(undoneDNS.hasPrefix("already done"), "\(undoneDNS)")
         #expect(try lab.dig(["\(moved).lab.test", "A"]) == oldAddress)
         #expect(try lab.poolMemberAddress(backend: "be_web", server: moved) == oldAddress)
         try await lab.shutDown()

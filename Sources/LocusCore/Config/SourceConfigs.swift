@@ -172,13 +172,25 @@ public struct MigrationConfig: Sendable, Hashable {
     }
 
     /// The mover's argv with each placeholder replaced inside each argument (never through a shell).
+    ///
+    /// One pass over each argument: a value that itself holds `{address}` is taken as it is, never
+    /// expanded again.
     public func moverArguments(_ values: [String: String]) -> [String] {
         mover.map { argument in
-            var filled = argument
-            for (name, value) in values {
-                filled = filled.replacingOccurrences(of: "{\(name)}", with: value)
+            var filled = ""
+            var rest = Substring(argument)
+            while let open = rest.firstIndex(of: "{") {
+                filled += rest[..<open]
+                let after = rest[rest.index(after: open)...]
+                if let close = after.firstIndex(of: "}"), let value = values[String(after[..<close])] {
+                    filled += value
+                    rest = after[after.index(after: close)...]
+                } else {
+                    filled += "{"
+                    rest = after
+                }
             }
-            return filled
+            return filled + rest
         }
     }
 }

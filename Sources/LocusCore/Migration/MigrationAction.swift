@@ -132,7 +132,7 @@ extension MigrationAction.Kind {
         case .fail: ([.executing, .verifying], [.failed])
         case .interrupt: ([.executing, .verifying, .rollingBack], [.interrupted])
         case .resume: ([.interrupted], [.executing])
-        case .rollback: ([.interrupted, .failed, .completed], [.rollingBack])
+        case .rollback: ([.interrupted, .failed, .completed, .rollbackFailed], [.rollingBack])
         case .finishRollback: ([.rollingBack], [.rolledBack])
         case .failRollback: ([.rollingBack], [.rollbackFailed])
         }

@@ -7,7 +7,7 @@ extension CutoverRunner {
     /// The steps of `migration` as the config and the inventory say now.
     func script(
         for migration: Migration,
-        rollback began: Set<String>? = nil
+        rollback began: [String: StepState]? = nil
     ) async throws(CutoverRunError)
         -> CutoverScript
     {
@@ -38,12 +38,19 @@ extension CutoverRunner {
         }
         var services: [Endpoint] = []
         for case .tcp(let spec) in workload.dependencies { services.append(spec.target) }
-        guard let began else {
-            return .forward(
-                mover: mover(for: migration, workload: workload),
-                mapping: mapping,
-                changes: changes,
-                services: services
+        let forward = CutoverScript.forward(
+            mover: mover(for: migration, workload: workload),
+            mapping: mapping,
+            changes: changes,
+            services: services
+        )
+        guard let began else { return forward }
+        // What began must be undone: a step the config no longer describes cannot be, so say which.
+        let known = Set(forward.steps.map(\.name))
+        if let lost = began.keys.sorted().first(where: { !known.contains($0) }) {
+            throw .notRunnable(
+                "step \(lost) of migration \(migration.id) began, but \(config.file) and the inventory no longer "
+                    + "describe it: undo it by hand, or put its dependency back, then roll back again"
             )
         }
         return .rollback(
@@ -69,20 +76,7 @@ extension CutoverRunner {
 
     // MARK: - Forward
 
-    func runSteps(
-        of start: Migration,
-        lease: RunnerLease,
-        rerunMover: Bool
-    ) async throws(CutoverRunError)
-        -> Migration
-    {
-        if start.steps.contains(where: { $0.name.hasPrefix("rollback-") }) {
-            return try await stop(
-                start.id,
-                failing: "it was rolling back when its runner stopped: `locus migrate rollback \(start.id)` goes on",
-                rollback: false
-            )
-        }
+    func runSteps(of start: Migration, lease: RunnerLease) async throws(CutoverRunError) -> Migration {
         let script: CutoverScript
         do {
             script = try await self.script(for: start)
@@ -108,14 +102,7 @@ extension CutoverRunner {
                 )
             }
             if name == "verify", current.state == .executing { current = try await apply(.verify, to: start.id) }
-            let skipMover = recorded?.state == .running && !rerunMover
-            let outcome = try await perform(
-                name,
-                work,
-                of: current,
-                script: script,
-                observedOnly: skipMover
-            )
+            let outcome = try await perform(name, work, of: current, script: script, lease: lease)
             guard outcome.ok else {
                 return try await stop(start.id, failing: "step \(name) failed: \(outcome.detail)", rollback: false)
             }
@@ -152,7 +139,9 @@ extension CutoverRunner {
         let failed = try await apply(action, to: id)
         report(
             "\(id): \(failed.state): \(reason)"
-                + (rollback ? "" : "; `locus migrate rollback \(id)` puts back what the cutover changed")
+                + (rollback
+                    ? "; `locus migrate rollback \(id)` tries again (each step looks before it acts)"
+                    : "; `locus migrate rollback \(id)` puts back what the cutover changed")
         )
         return failed
     }
@@ -160,9 +149,9 @@ extension CutoverRunner {
     // MARK: - Rollback
 
     func runRollback(of start: Migration, lease: RunnerLease) async throws(CutoverRunError) -> Migration {
-        let began = Set(
-            start.steps.filter { !$0.name.hasPrefix("rollback-") && ($0.state == .done || $0.state == .running) }
-                .map(\.name)
+        let began = Dictionary(
+            start.steps.filter { !$0.name.hasPrefix("rollback-") && $0.state != .planned }.map { ($0.name, $0.state) },
+            uniquingKeysWith: { first, _ in first }
         )
         let script: CutoverScript
         do {
@@ -175,7 +164,7 @@ extension CutoverRunner {
             if current.steps.first(where: { $0.name == name })?.state == .done { continue }
             current = try await read(start.id)
             if let lost = await lease.lost { throw .leaseLost(lost) }
-            let outcome = try await perform(name, work, of: current, script: script, observedOnly: false)
+            let outcome = try await perform(name, work, of: current, script: script, lease: lease)
             guard outcome.ok else {
                 return try await stop(start.id, failing: "step \(name) failed: \(outcome.detail)", rollback: true)
             }
@@ -199,23 +188,31 @@ extension CutoverRunner {
         _ work: CutoverWork,
         of migration: Migration,
         script: CutoverScript,
-        observedOnly: Bool
+        lease: RunnerLease
     ) async throws(CutoverRunError) -> StepOutcome {
         var step = migration.steps.first { $0.name == name } ?? MigrationStep(name: name)
         let id = migration.id
         step.state = .running
         step.startedAt = step.startedAt ?? Date()
         step.endedAt = nil
+        step.detail = ""
+        step.output = nil
+        // A runner paused past its lease (SIGSTOP, a frozen VM) must not act on what another took over.
+        try await lease.checkHeld()
         try await apply(.journal(step), to: id)
         report("\(id): \(name) running")
         let outcome: StepOutcome
         switch work {
-        case .mover(let mover):
-            if observedOnly {
-                outcome = StepOutcome(ok: true, detail: "not run again: the mapping is already at \(migration.toSite)")
+        case .mover(let mover, let effect):
+            // Its effect already there (a resumed or repeated step): it is never run again.
+            let found = await effect.observe()
+            if found.arrived {
+                outcome = StepOutcome(ok: true, detail: "not run: the workload is already there (\(found.detail))")
             } else {
                 outcome = await runMover(mover, step: step, id: id)
-                step = (try? await read(id))?.steps.first { $0.name == name } ?? step
+                if let group = (try? await read(id))?.steps.first(where: { $0.name == name })?.processGroup {
+                    step.processGroup = group
+                }
             }
         case .mapping(let follow):
             let deadline = ContinuousClock.now + verifyDeadline
@@ -226,11 +223,15 @@ extension CutoverRunner {
                     ? finding.detail
                     : "the mapping did not follow within verify_deadline (\(verifyDeadline)): \(finding.detail)"
             )
-        case .change(let change):
-            do {
-                outcome = StepOutcome(ok: true, detail: try await change.run())
-            } catch {
-                outcome = StepOutcome(ok: false, detail: error.reason)
+        case .change(let change, let leavingConflicts):
+            if leavingConflicts, case .conflict(let found) = await change.observe() {
+                outcome = StepOutcome(ok: true, detail: "left alone, this cutover did not change it: \(found)")
+            } else {
+                do {
+                    outcome = StepOutcome(ok: true, detail: try await change.run())
+                } catch {
+                    outcome = StepOutcome(ok: false, detail: error.reason)
+                }
             }
         case .verify:
             outcome = await verify(script)
@@ -259,56 +260,5 @@ extension CutoverRunner {
             detail: outcome.summary,
             output: outcome.lastLines.joined(separator: "\n")
         )
-    }
-
-    /// Every probe of the workload green at the end state: the mapping, each change observed in
-    /// place, each TCP service answering — asked again until `verify_deadline`.
-    private func verify(_ script: CutoverScript) async -> StepOutcome {
-        let deadline = ContinuousClock.now + verifyDeadline
-        let probe = TCPProbe(timeout: .seconds(2), eventLoopGroup: eventLoopGroup)
-        while true {
-            var missing: [String] = []
-            let mapping = await script.mapping.observe()
-            if !mapping.arrived { missing.append("mapping: \(mapping.detail)") }
-            for change in script.changes {
-                switch await change.observe() {
-                case .alreadyDone: break
-                case .ready(let detail), .conflict(let detail): missing.append("\(change.name): \(detail)")
-                }
-            }
-            for service in script.services {
-                let result = await probe.probe(service)
-                if case .connected = result { continue }
-                missing.append("tcp \(service): \(result.detail)")
-            }
-            if missing.isEmpty {
-                return StepOutcome(
-                    ok: true,
-                    detail: "green: \(mapping.detail); \(script.changes.count) changes in place; "
-                        + "\(script.services.count) services answer"
-                )
-            }
-            if ContinuousClock.now >= deadline {
-                return StepOutcome(
-                    ok: false,
-                    detail: "not green within verify_deadline (\(verifyDeadline)): " + missing.joined(separator: "; ")
-                )
-            }
-            try? await Task.sleep(for: .milliseconds(500))
-        }
-    }
-}
-
-extension Migration {
-    /// The same move the other way, for the mover's placeholders on rollback: `{site}` and
-    /// `{from_site}`, `{address}` and `{from_address}` swapped, `{dest_host}` where it ran before.
-    func reversedForMover(workload: InventoryWorkload, config: LocusConfig) -> Migration {
-        var back = self
-        back.fromSite = toSite
-        back.toSite = fromSite
-        back.fromAddress = toAddress
-        back.toAddress = fromAddress
-        back.destinationHost = workload.host ?? config.site(named: fromSite)?.hosts.first
-        return back
     }
 }

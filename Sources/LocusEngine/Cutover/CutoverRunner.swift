@@ -62,7 +62,7 @@ public struct CutoverRunner: Sendable {
             ),
             to: id
         )
-        await lease.startRenewing()
+        await lease.startRenewing(held: migration.lease)
         defer { Task { await lease.stop() } }
         report("\(id): runner pid \(getpid()) on \(origin.host) holds the lease")
         while true {
@@ -79,10 +79,11 @@ public struct CutoverRunner: Sendable {
             } catch {
                 guard case .store(.refused(let refusal)) = error, refusal.reason == .busy else { throw error }
                 report("\(id): \(refusal.message)")
+                try? await Task.sleep(for: .seconds(1))
             }
         }
         report("\(id): started \(migration.summary)")
-        return try await runSteps(of: migration, lease: lease, rerunMover: false)
+        return try await runSteps(of: migration, lease: lease)
     }
 
     /// Waits while the maintenance window is closed and while `max_running` other cutovers run.
@@ -148,64 +149,58 @@ public struct CutoverRunner: Sendable {
     /// when its effect is there. The mover runs again only with `rerunMover`, and never while its
     /// process group still has processes.
     public func resume(_ id: String, rerunMover: Bool) async throws(CutoverRunError) -> Migration {
-        var migration = try await recordingInterruption(try await read(id))
+        var migration = try await read(id)
         guard migration.state == .interrupted else {
             throw .notRunnable("migration \(id) is \(migration.state): only an interrupted migration resumes")
         }
-        if let mover = migration.steps.first(where: { $0.name == "mover" }), mover.state == .running {
-            if let group = mover.processGroup, MoverProcess.groupIsAlive(group) {
-                throw .notRunnable(
-                    "migration \(id): the mover's process group \(group) still has processes; wait for it to end "
-                        + "(or stop it: kill -TERM -\(group)), then resume"
-                )
-            }
-            if !rerunMover, try await !moverEffectIsThere(migration) {
-                throw .notRunnable(
-                    "migration \(id): the mover was running when its runner stopped and the mapping is not at "
-                        + "\(migration.toSite): check where \(migration.workload) runs, then "
-                        + "`locus migrate resume \(id) --rerun-mover` or `locus migrate rollback \(id)`"
-                )
-            }
+        if migration.steps.contains(where: { $0.name.hasPrefix("rollback-") }) {
+            throw .notRunnable(
+                "migration \(id) was rolling back when its runner stopped: `locus migrate rollback \(id)` goes on"
+            )
+        }
+        try checkNoMoverRunning(migration)
+        if let mover = migration.steps.first(where: { $0.name == "mover" }), mover.state == .running, !rerunMover,
+            try await !moverEffectIsThere(migration)
+        {
+            throw .notRunnable(
+                "migration \(id): the mover was running when its runner stopped and the mapping is not at "
+                    + "\(migration.toSite): check where \(migration.workload) runs, then "
+                    + "`locus migrate resume \(id) --rerun-mover` or `locus migrate rollback \(id)`"
+            )
         }
         let lease = RunnerLease(id: id, store: store, policy: desk.policy, origin: origin, duration: leaseDuration)
         migration = try await apply(.resume(lease: lease.lease()), to: id)
-        await lease.startRenewing()
+        await lease.startRenewing(held: migration.lease)
         defer { Task { await lease.stop() } }
         report(
             "\(id): resumed by \(origin.user) (the approvals' digest is not compared again: the world is half-moved)"
         )
-        return try await runSteps(of: migration, lease: lease, rerunMover: rerunMover)
+        return try await runSteps(of: migration, lease: lease)
     }
 
     /// Rolls a completed, failed or interrupted migration back: the compensating steps of what began,
     /// in reverse order, then verify at the source.
     public func rollback(_ id: String) async throws(CutoverRunError) -> Migration {
-        var migration = try await recordingInterruption(try await read(id))
+        var migration = try await read(id)
+        try checkNoMoverRunning(migration)
         let lease = RunnerLease(id: id, store: store, policy: desk.policy, origin: origin, duration: leaseDuration)
         migration = try await apply(.rollback(lease: lease.lease()), to: id)
-        await lease.startRenewing()
+        await lease.startRenewing(held: migration.lease)
         defer { Task { await lease.stop() } }
         report("\(id): rolling back \(migration.summary)")
         return try await runRollback(of: migration, lease: lease)
     }
 
-    /// A running migration whose runner's lease expired is recorded interrupted first (compare-and-set
-    /// on the version read: of two processes that see it, one records it).
-    private func recordingInterruption(_ migration: Migration) async throws(CutoverRunError) -> Migration {
-        let now = Date()
-        guard migration.state.isRunning, (migration.lease?.expiresAt ?? .distantPast) <= now else { return migration }
-        let holder = migration.lease.map { "\($0.holder) (pid \($0.pid) on \($0.host))" } ?? "no runner"
-        do {
-            return try await store.apply(
-                .interrupt(reason: "the runner's lease expired: \(holder) stopped renewing it"),
-                to: migration.id,
-                expectedVersion: migration.version,
-                policy: desk.policy,
-                origin: origin,
-                at: now
+    /// Never a second mover while one runs: a killed runner's mover goes on in its own process group.
+    ///
+    /// The group is looked for on this host only; the journal does not say where it ran.
+    private func checkNoMoverRunning(_ migration: Migration) throws(CutoverRunError) {
+        for step in migration.steps where step.name.hasSuffix("mover") && step.state == .running {
+            guard let group = step.processGroup, MoverProcess.groupIsAlive(group) else { continue }
+            throw .notRunnable(
+                "migration \(migration.id): the \(step.name) step's process group \(group) still has processes; "
+                    + "wait for it to end (or stop it: kill -TERM -\(group)), then try again"
             )
-        } catch {
-            return try await read(migration.id)
         }
     }
 
@@ -219,20 +214,27 @@ public struct CutoverRunner: Sendable {
         }
     }
 
-    /// The runner's own changes: the lease, not a version read, is what keeps another process out.
+    /// The runner's own changes: the lease, not a version read, is what keeps another process out. A
+    /// storage error (a busy or briefly unreachable store) is retried a few times, so that a journal
+    /// entry is not lost to it.
     @discardableResult
     func apply(_ action: MigrationAction, to id: String) async throws(CutoverRunError) -> Migration {
-        do {
-            return try await store.apply(
-                action,
-                to: id,
-                expectedVersion: nil,
-                policy: desk.policy,
-                origin: origin,
-                at: Date()
-            )
-        } catch {
-            throw .store(error)
+        var attempt = 0
+        while true {
+            do {
+                return try await store.apply(
+                    action,
+                    to: id,
+                    expectedVersion: nil,
+                    policy: desk.policy,
+                    origin: origin,
+                    at: Date()
+                )
+            } catch {
+                guard case .storage = error, attempt < 4 else { throw .store(error) }
+                attempt += 1
+                try? await Task.sleep(for: .milliseconds(250 << attempt))
+            }
         }
     }
 

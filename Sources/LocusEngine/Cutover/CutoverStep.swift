@@ -50,7 +50,14 @@ extension CutoverStep {
         case .conflict(let detail):
             throw CutoverStepError(step: name, reason: detail)
         case .ready:
-            return try await act()
+            do {
+                return try await act()
+            } catch {
+                // A lost answer to a change the server applied (a retransmission then finds its
+                // prerequisite gone): the effect is there, and that is what counts.
+                if case .alreadyDone(let detail) = await observe() { return "done (\(error.reason)): \(detail)" }
+                throw error
+            }
         }
     }
 }

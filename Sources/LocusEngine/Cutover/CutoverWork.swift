@@ -4,9 +4,13 @@ import LocusCore
 /// What one journaled step does. The journal keeps names; the work is rebuilt from the config and
 /// the inventory each time a runner starts, resumes or rolls back.
 enum CutoverWork: Sendable {
-    case mover(MoverProcess)
+    /// The mover, and where its effect shows: the mapping at the site it moves the workload to. The
+    /// mover never runs while that is already so.
+    case mover(MoverProcess, effect: MappingFollow)
     case mapping(MappingFollow)
-    case change(any CutoverStep)
+    /// `leavingConflicts`: the undo of a change that failed without acting, so a value somebody else
+    /// wrote is theirs and stays.
+    case change(any CutoverStep, leavingConflicts: Bool)
     case verify
 }
 
@@ -18,10 +22,6 @@ struct CutoverScript: Sendable {
     var changes: [any CutoverStep]
     var services: [Endpoint]
 
-    func work(named name: String) -> CutoverWork? {
-        steps.first { $0.name == name }?.work
-    }
-
     /// Forward: mover, mapping, each DNS record and PTR, each pool member, (firewall rules, once
     /// Locus manages them), verify.
     static func forward(
@@ -31,31 +31,33 @@ struct CutoverScript: Sendable {
         services: [Endpoint]
     ) -> CutoverScript {
         var steps: [(name: String, work: CutoverWork)] = []
-        if let mover { steps.append(("mover", .mover(mover))) }
+        if let mover { steps.append(("mover", .mover(mover, effect: mapping))) }
         steps.append(("mapping", .mapping(mapping)))
-        steps += changes.map { ($0.name, .change($0)) }
+        steps += changes.map { ($0.name, .change($0, leavingConflicts: false)) }
         steps.append(("verify", .verify))
         return CutoverScript(steps: steps, mapping: mapping, changes: changes, services: services)
     }
 
     /// Rollback: the compensating steps in reverse order, of the forward steps that began — pool
     /// members and records back first, then the mover back, then the mapping back at the source,
-    /// then verify. `began` names the forward steps the journal shows done or running: a failed change
-    /// made none (each is guarded by a prerequisite), and one somebody else changed stays theirs.
+    /// then verify. `began` maps each forward step the journal shows past planned to its state.
     static func rollback(
         mover: MoverProcess?,
         mapping: MappingFollow,
         changes: [any CutoverStep],
         services: [Endpoint],
-        began: Set<String>
+        began: [String: StepState]
     ) -> CutoverScript {
-        let undone = changes.filter { began.contains($0.name) }.reversed().map { $0.reversed() }
-        var steps: [(name: String, work: CutoverWork)] = undone.map { ("rollback-" + $0.name, .change($0)) }
-        let moverBegan = began.contains("mover")
-        if let mover, moverBegan { steps.append(("rollback-mover", .mover(mover))) }
+        let undone = changes.filter { began[$0.name] != nil }.reversed()
+        var steps: [(name: String, work: CutoverWork)] = undone.map {
+            ("rollback-" + $0.name, .change($0.reversed(), leavingConflicts: began[$0.name] == .failed))
+        }
         let back = mapping.reversed()
-        if moverBegan || began.contains("mapping") { steps.append(("rollback-mapping", .mapping(back))) }
+        let moverBegan = began["mover"] != nil
+        if let mover, moverBegan { steps.append(("rollback-mover", .mover(mover, effect: back))) }
+        if moverBegan || began["mapping"] != nil { steps.append(("rollback-mapping", .mapping(back))) }
         steps.append(("rollback-verify", .verify))
-        return CutoverScript(steps: steps, mapping: back, changes: Array(undone), services: services)
+        let verified = undone.filter { began[$0.name] != .failed }.map { $0.reversed() }
+        return CutoverScript(steps: steps, mapping: back, changes: Array(verified), services: services)
     }
 }

@@ -16,7 +16,7 @@ public enum DetachedRunner {
     /// - Parameters:
     ///   - executable: this Locus, by absolute path (`/proc/self/exe`), so the runner is the same build.
     ///   - arguments: after the executable: `migrate run ID --config FILE`.
-    ///   - log: appended to, created 0640 (group-readable, like the other secrets' neighbours).
+    ///   - log: appended to, created 0600 in a 0700 directory: it holds the mover's argv and output.
     public static func start(
         executable: String,
         arguments: [String],
@@ -29,7 +29,7 @@ public enum DetachedRunner {
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, log, O_WRONLY | O_CREAT | O_APPEND, 0o640)
+        posix_spawn_file_actions_addopen(&actions, 1, log, O_WRONLY | O_CREAT | O_APPEND | O_NOFOLLOW, 0o600)
         posix_spawn_file_actions_adddup2(&actions, 1, 2)
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
@@ -67,7 +67,11 @@ public enum DetachedRunner {
         let manager = FileManager.default
         let name = (log as NSString).lastPathComponent
         let directory = (log as NSString).deletingLastPathComponent
-        if (try? manager.createDirectory(atPath: directory, withIntermediateDirectories: true)) != nil,
+        if (try? manager.createDirectory(
+            atPath: directory,
+            withIntermediateDirectories: true,
+            attributes: [.posixPermissions: 0o700]
+        )) != nil,
             manager.isWritableFile(atPath: directory)
         {
             return log

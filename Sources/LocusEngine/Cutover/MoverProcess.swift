@@ -68,33 +68,35 @@ public struct MoverProcess: Sendable {
             ) { execution in
                 let group = execution.processIdentifier.value
                 await started(group)
-                return await withTaskGroup(of: MoverRead.self) { tasks in
+                let tail = LineTail(keeping: Self.keptLines)
+                // The deadline covers the whole run: a mover that closes its output and goes on
+                // running is stopped at mover_timeout too.
+                let finished = await withTaskGroup(of: Bool.self) { tasks in
                     tasks.addTask {
-                        var lines: [String] = []
                         do {
                             for try await line in execution.standardOutput.strings() {
-                                lines.append(String(line.trimmingSuffix()))
-                                if lines.count > Self.keptLines { lines.removeFirst(lines.count - Self.keptLines) }
+                                await tail.append(String(line.trimmingSuffix()))
                             }
                         } catch {
-                            lines.append("(reading the mover's output failed: \(error))")
+                            await tail.append("(reading the mover's output failed: \(error))")
                         }
-                        return .finished(lines)
+                        while Self.processIsRunning(group) { try? await Task.sleep(for: .milliseconds(50)) }
+                        return true
                     }
                     tasks.addTask {
                         try? await Task.sleep(for: deadline)
-                        return .timedOut
+                        guard !Task.isCancelled else { return true }
+                        // Stopping the group closes its output, which ends the reader above (it may
+                        // then finish first: the tail says it was stopped).
+                        await tail.markStopped()
+                        await Self.terminate(group: group)
+                        return false
                     }
-                    let first = await tasks.next() ?? .timedOut
-                    guard case .timedOut = first else {
-                        tasks.cancelAll()
-                        return MoverRun(group: group, lines: first.lines, timedOut: false)
-                    }
-                    Self.terminate(group: group)
-                    var lines: [String] = []
-                    while let next = await tasks.next() { lines = next.lines }
-                    return MoverRun(group: group, lines: lines, timedOut: true)
+                    _ = await tasks.next()
+                    tasks.cancelAll()
+                    return await !tail.stopped
                 }
+                return MoverRun(group: group, lines: await tail.lines, timedOut: !finished)
             }
             let run = result.closureResult
             let ending: MoverOutcome.Ending
@@ -109,13 +111,27 @@ public struct MoverProcess: Sendable {
         }
     }
 
-    /// SIGTERM to the whole group, then SIGKILL to whatever is left after five seconds.
-    static func terminate(group: Int32) {
+    /// SIGTERM to the whole group, SIGKILL to whatever is left after five seconds; returns once the
+    /// group is gone (or a last two seconds after SIGKILL passed), so the journal can say it is.
+    static func terminate(group: Int32) async {
         kill(-group, SIGTERM)
-        Task.detached {
-            try? await Task.sleep(for: .seconds(5))
-            kill(-group, SIGKILL)
+        for signal in [SIGKILL, 0] {
+            let waited = ContinuousClock.now + .seconds(signal == SIGKILL ? 5 : 2)
+            while groupIsAlive(group), ContinuousClock.now < waited {
+                try? await Task.sleep(for: .milliseconds(50))
+            }
+            guard signal != 0, groupIsAlive(group) else { return }
+            kill(-group, signal)
         }
+    }
+
+    /// Whether `pid` runs (a zombie has ended: it only waits to be reaped).
+    static func processIsRunning(_ pid: Int32) -> Bool {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+            let close = stat.lastIndex(of: ")")
+        else { return false }
+        let state = stat[stat.index(after: close)...].split(separator: " ").first
+        return state != "Z" && state != "X"
     }
 
     /// Whether any process of `group` still runs: a resumed cutover never starts the mover again
@@ -140,13 +156,21 @@ public struct MoverProcess: Sendable {
     }
 }
 
-private enum MoverRead: Sendable {
-    case finished([String])
-    case timedOut
+/// The last lines a mover printed, kept while it runs so that a stopped mover still shows them, and
+/// whether it was stopped.
+private actor LineTail {
+    let keeping: Int
+    private(set) var lines: [String] = []
+    /// The mover was stopped at its timeout.
+    private(set) var stopped = false
 
-    var lines: [String] {
-        if case .finished(let lines) = self { return lines }
-        return []
+    init(keeping: Int) { self.keeping = keeping }
+
+    func markStopped() { stopped = true }
+
+    func append(_ line: String) {
+        lines.append(line)
+        if lines.count > keeping { lines.removeFirst(lines.count - keeping) }
     }
 }
 

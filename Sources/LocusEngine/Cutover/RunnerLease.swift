@@ -13,6 +13,9 @@ actor RunnerLease {
     let origin: AuditOrigin
     let duration: Duration
     private(set) var lost: String?
+    /// Until when the store holds the lease for this runner, by the last claim or renewal that
+    /// succeeded: past it another process may record the migration interrupted and take over.
+    private var validUntil = Date.distantPast
     private var renewal: Task<Void, Never>?
 
     init(id: String, store: any MigrationStore, policy: ApprovalPolicy, origin: AuditOrigin, duration: Duration) {
@@ -33,7 +36,9 @@ actor RunnerLease {
         )
     }
 
-    func startRenewing() {
+    /// - Parameter held: the lease the store just recorded for this runner.
+    func startRenewing(held: MigrationLease?) {
+        validUntil = held?.expiresAt ?? .distantPast
         guard renewal == nil else { return }
         let period = duration / 3
         renewal = Task { [weak self] in
@@ -50,16 +55,30 @@ actor RunnerLease {
         renewal = nil
     }
 
+    /// Refuses to go on once the lease was lost or is about to lapse unrenewed (a third of it left).
+    func checkHeld() throws(CutoverRunError) {
+        if let lost { throw .leaseLost(lost) }
+        let margin = duration.timeInterval / 3
+        if Date().addingTimeInterval(margin) >= validUntil {
+            throw .leaseLost(
+                "it was not renewed in time (held until \(RFC3339.string(from: validUntil))): the store may be "
+                    + "unreachable, or this process was paused"
+            )
+        }
+    }
+
     private func renew() async {
+        let renewed = lease()
         do {
             _ = try await store.apply(
-                .renewLease(lease()),
+                .renewLease(renewed),
                 to: id,
                 expectedVersion: nil,
                 policy: policy,
                 origin: origin,
                 at: Date()
             )
+            validUntil = renewed.expiresAt
         } catch {
             // A closed migration has no lease to renew: the runner is finishing.
             if case .refused(let refusal) = error, refusal.reason == .notLeaseHolder || refusal.reason == .illegalState

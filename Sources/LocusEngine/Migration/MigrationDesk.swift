@@ -32,6 +32,12 @@ public struct MigrationDesk: Sendable {
         guard let workload = snapshot.workloads[name] else {
             throw .unknownWorkload(name, known: snapshot.workloads.count)
         }
+        if let host, !Self.isHostName(host) {
+            throw .invalid(
+                "--host \(host) is not a host name or address (letters, digits, '.', '-', '_' and ':', "
+                    + "not starting with '-')"
+            )
+        }
         if let address, IPAddress(address) == nil {
             throw .invalid("--address \(address) is not an IP address")
         }
@@ -55,6 +61,15 @@ public struct MigrationDesk: Sendable {
             requestedBy: requestedBy,
             requestedAt: now
         )
+    }
+
+    /// `{dest_host}` goes into the mover's argv as the approver runs it: nothing there may read as an
+    /// option (`-oProxyCommand=…`) or hold anything but a name.
+    static func isHostName(_ text: String) -> Bool {
+        guard !text.isEmpty, text.count <= 253, text.first != "-" else { return false }
+        return text.unicodeScalars.allSatisfy { scalar in
+            scalar.isASCII && (CharacterSet.alphanumerics.contains(scalar) || ".-_:".unicodeScalars.contains(scalar))
+        }
     }
 
     /// The preflight of `migration` against `snapshot` and the store's other migrations.

@@ -33,17 +33,14 @@ struct MoverProcessTests {
         let marker = FileManager.default.temporaryDirectory.appendingPathComponent("mover-\(UUID().uuidString)").path
         // A child of the mover that would outlive it if only the mover were signalled.
         let script = "(sleep 30; touch \(marker)) & echo started; sleep 30"
-        let clock = ContinuousClock()
-        let begun = clock.now
         let outcome = await MoverProcess(arguments: ["/bin/sh", "-c", script], timeout: .milliseconds(500)).run {
             await started.record($0)
         }
         #expect(outcome.ending == .timedOut)
         #expect(outcome.summary.contains("mover_timeout"))
         #expect(outcome.lastLines == ["started"])
-        #expect(clock.now - begun < .seconds(20))
         let group = try #require(await started.group)
-        try await Task.sleep(for: .milliseconds(300))
+        // The outcome is only returned once the group is gone.
         #expect(!MoverProcess.groupIsAlive(group), "the whole process group is stopped")
         #expect(!FileManager.default.fileExists(atPath: marker))
     }
