@@ -260,7 +260,10 @@ extension PostgresFunctions {
                     (v_next->'lease'->>'expires_at')::bigint)
                 ON CONFLICT (migration_id) DO UPDATE SET holder = EXCLUDED.holder, pid = EXCLUDED.pid,
                     host = EXCLUDED.host, expires_at = EXCLUDED.expires_at;
-            ELSIF a.kind IN ('complete', 'fail', 'fail rollback', 'finish rollback', 'interrupt') THEN
+            ELSIF a.kind IN ('complete', 'fail', 'fail rollback', 'finish rollback', 'interrupt')
+                OR (m.state = 'approved' AND v_state NOT IN ('approved', 'executing'))
+            THEN
+                -- A waiting runner's lease ends with the approval it waited on (as in Swift).
                 DELETE FROM lease WHERE migration_id = m.id;
             END IF;
             -- SQLiteHistoryStore.apply: a new outcome (a preflight voiding the approval) joins the detail.

@@ -426,4 +426,25 @@ struct MigrationTransitionTests {
         )
         #expect(started.state == .executing)
     }
+
+    @Test func aWaitingRunnersLeaseEndsWithTheApprovalItWaitedOn() throws {
+        let claimed = try Self.migration(in: .approved).applying(
+            .claim(lease: Self.lease),
+            by: Self.ops1,
+            at: Self.at(20),
+            policy: Self.policy
+        )
+        for action in [MigrationAction.cancel(reason: "freeze"), .voidApprovals(reason: "too old")] {
+            let next = try claimed.applying(action, by: Self.ops1, at: Self.at(30), policy: Self.policy)
+            #expect(next.lease == nil, "\(action.kind)")
+        }
+        let moved = try claimed.applying(
+            .recordPreflight(Self.preflight(digest: "d2")),
+            by: Self.ops1,
+            at: Self.at(30),
+            policy: Self.policy
+        )
+        #expect(moved.state == .ready)
+        #expect(moved.lease == nil)
+    }
 }

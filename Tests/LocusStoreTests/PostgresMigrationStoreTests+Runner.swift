@@ -97,6 +97,28 @@ extension PostgresMigrationStoreTests {
         for store in [owner, ops1, ops2, ops3] { await store.close() }
     }
 
+    @Test func runNowTakesOverARunnerThatOnlyWaitsAndACancelEndsItsLease() async throws {
+        let cluster = try P.cluster()
+        let owner = try await P.initialized(cluster)
+        let ops3 = try P.store(cluster, as: "ops3")
+        let ops1 = try P.store(cluster, as: "ops1")
+        let ops2 = try P.store(cluster, as: "ops2")
+        let approved = try await Self.approved("m-00000002", requester: ops3, approver: ops1)
+        let waiting = Self.lease(for: "ops1", lasting: 600)
+        _ = try await Self.act(.claim(lease: waiting, note: "waits for the window"), on: approved.id, by: ops1)
+
+        let now = Self.lease(for: "ops2", lasting: 600)
+        let taken = try await Self.act(.claim(lease: now, note: "--now", takeOver: true), on: approved.id, by: ops2)
+        #expect(taken.state == .approved && taken.lease == now)
+        let renewal = await Self.refusal(of: .renewLease(waiting), on: approved.id, by: ops1)
+        #expect(renewal?.reason == .notLeaseHolder)
+
+        let cancelled = try await Self.act(.cancel(reason: "freeze"), on: approved.id, by: ops3)
+        #expect(cancelled.state == .cancelled)
+        #expect(try await ops3.migration(id: approved.id)?.lease == nil)
+        for store in [owner, ops1, ops2, ops3] { await store.close() }
+    }
+
     /// `locus_apply` as psql would send it: a journal in the name of the process `actor` names.
     static func forgedJournal(of migration: Migration, actor: String?) -> String {
         let lease = migration.lease.map {

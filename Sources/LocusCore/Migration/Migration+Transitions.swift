@@ -125,6 +125,9 @@ extension Migration {
             next.state = .rolledBack
             next.lease = nil
         }
+        // A waiting runner's lease ends with the approval it waited on (voided, cancelled): a runner
+        // started by the next approval must not find it in its way.
+        if state == .approved, next.state != .approved, next.state != .executing { next.lease = nil }
         // A renewal is the runner's heartbeat, not a change anybody decides on: it leaves the version an
         // operator's compare-and-set is made against, and who made the last change, alone.
         guard kind != .renewLease else { return next }
