@@ -32,7 +32,7 @@ struct LabCommand: AsyncParsableCommand {
             site and, when haproxy is installed (and not --no-haproxy), a pool member of the web or api \
             backend of a real HAProxy the lab runs; locus.toml declares the DNS server and the balancer.
 
-            The lab listens on a control port (127.0.0.1, a free port) and its locus.toml's [migration]             mover is `locus lab move` against it, so a cutover moves the lab's workloads as it would real             ones; `locus lab status` shows what it was asked. --move-delay makes each such move wait             before it acts; --fail-step NAME fails that cutover step once (mover: the lab's own next move;             the others: answered to a runner asking the control port).
+            The lab listens on a control port (127.0.0.1, a free port) and its locus.toml's [migration]             mover is `locus lab move` against it, so a cutover moves the lab's workloads as it would real             ones; `locus lab status` shows what it was asked. --move-delay makes each such move wait             before it acts; --fail-step mover fails the lab's next move once, --fail-step dns has its DNS server refuse the next changing UPDATE once.
             """,
         subcommands: [LabMoveCommand.self, LabStatusCommand.self]
     )
@@ -123,18 +123,15 @@ struct LabCommand: AsyncParsableCommand {
         return value > 0 ? .milliseconds(Int64((value * 1000).rounded())) : nil
     }
 
-    private func parsedDNSDelay() throws -> Duration {
-        guard let dnsDelay else { return .zero }
-        guard let duration = try? Duration(configText: dnsDelay) else {
-            throw ValidationError("--dns-delay \(dnsDelay): give a duration like \"100ms\" or \"1s\"")
-        }
-        return duration
-    }
+    private func parsedDNSDelay() throws -> Duration { try Self.delay(dnsDelay, flag: "--dns-delay") }
 
-    private func parsedMoveDelay() throws -> Duration {
-        guard let moveDelay else { return .zero }
-        guard let duration = try? Duration(configText: moveDelay) else {
-            throw ValidationError("--move-delay \(moveDelay): give a duration like \"500ms\", \"5s\" or \"1m\"")
+    private func parsedMoveDelay() throws -> Duration { try Self.delay(moveDelay, flag: "--move-delay") }
+
+    /// A `--…-delay DURATION` option: zero when absent.
+    private static func delay(_ text: String?, flag: String) throws -> Duration {
+        guard let text else { return .zero }
+        guard let duration = try? Duration(configText: text) else {
+            throw ValidationError("\(flag) \(text): give a duration like \"500ms\", \"5s\" or \"1m\"")
         }
         return duration
     }

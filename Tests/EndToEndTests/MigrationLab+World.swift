@@ -72,13 +72,10 @@ extension MigrationLab {
     /// The inventory address of `workload`.
     func address(of workload: String) throws -> String {
         let inventory = try String(contentsOfFile: labDirectory + "/inventory.toml", encoding: .utf8)
-        var current: String?
-        for line in inventory.split(separator: "\n").map({ $0.trimmingCharacters(in: .whitespaces) }) {
-            if line == "[[workload]]" { current = nil }
-            if current == nil, line.hasPrefix("name = \"") { current = line.split(separator: "\"")[1].description }
-            if current == workload, line.hasPrefix("address = \"") { return line.split(separator: "\"")[1].description }
+        guard let found = LabFiles.workloads(in: inventory).first(where: { $0.name == workload }) else {
+            throw TestServerError("no address of \(workload) in the inventory")
         }
-        throw TestServerError("no address of \(workload) in the inventory")
+        return found.address
     }
 
     /// Requests `workload` to another site (with `address` when given) as `user`; the migration's id.
