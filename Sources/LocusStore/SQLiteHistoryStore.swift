@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import GRDBSQLite
 import LocusCore
 
 /// The history store in one SQLite file (WAL mode), shareable by several processes and operators.
@@ -13,27 +14,31 @@ public struct SQLiteHistoryStore: HistoryStore {
     /// Mode of the files Locus creates; group-writable on purpose (see CONFIG.md).
     public static let fileMode: mode_t = 0o660
 
+    /// What a persistent WAL file is cut back to when its last connection closes or a checkpoint
+    /// restarts it.
+    static let walSizeLimit = 4 << 20
+
     public let path: String
     let pool: DatabasePool
 
     /// Opens the store at `path`, creating its directory, the file and the schema as needed.
     public init(path: String) throws(HistoryStoreError) {
         self.path = path
-        try Self.prepareFile(at: path)
+        try Self.prepareFiles(at: path)
 
         var configuration = Configuration()
         configuration.busyMode = .timeout(Self.busyTimeout)
         configuration.label = "locus.store"
+        configuration.prepareDatabase { db in try Self.keepCompanionFiles(db) }
         pool = try Self.openPool(at: path, configuration: configuration)
-        Self.restrictCompanionFiles(of: path)
         try migrate()
     }
 
     /// Two processes opening a fresh file at once both switch it to WAL; SQLite answers the loser
     /// SQLITE_BUSY at once, without waiting out the busy timeout, so the open is tried again shortly.
-    /// A process of another user that opens the file while a first one is creating the `-shm` file
-    /// (created under the umask, then widened to 0660) finds it read-only for that moment and gets a
-    /// SQLITE_READONLY code: tried again too; a store really read-only for this user still fails.
+    /// A companion file another program (the `sqlite3` shell) is creating under its umask reads as
+    /// read-only for a moment (SQLITE_READONLY): tried again too; a store really read-only for this
+    /// user still fails.
     private static func openPool(
         at path: String,
         configuration: Configuration
@@ -55,6 +60,21 @@ public struct SQLiteHistoryStore: HistoryStore {
 
     private static func isTransientAtOpen(_ error: DatabaseError) -> Bool {
         error.resultCode == .SQLITE_BUSY || error.resultCode == .SQLITE_READONLY
+    }
+
+    /// SQLite deletes the `-wal` and `-shm` files when the last connection closes, and the next
+    /// process to open the store creates them again under its umask before widening them: a process
+    /// of another user opening them in that moment gets them read-only, and its writes fail with
+    /// "attempt to write a readonly database". A persistent WAL keeps both files, created once by
+    /// `prepareFiles`, for good; its size limit keeps the WAL from staying large.
+    private static func keepCompanionFiles(_ db: Database) throws {
+        guard !db.configuration.readonly else { return }
+        var persist: CInt = 1
+        let code = withUnsafeMutablePointer(to: &persist) { flag in
+            sqlite3_file_control(db.sqliteConnection, nil, SQLITE_FCNTL_PERSIST_WAL, flag)
+        }
+        guard code == SQLITE_OK else { throw DatabaseError(resultCode: ResultCode(rawValue: code)) }
+        try db.execute(sql: "PRAGMA journal_size_limit = \(walSizeLimit)")
     }
 
     private func migrate() throws(HistoryStoreError) {
@@ -84,11 +104,12 @@ public struct SQLiteHistoryStore: HistoryStore {
         }
     }
 
-    /// Creates the parent directory and an empty file with mode 0660 whatever the umask.
+    /// Creates the parent directory, then the file and its `-wal` and `-shm` companions with mode 0660
+    /// whatever the umask, each already 0660 the moment another process can see it.
     ///
-    /// SQLite gives the `-wal` and `-shm` files the mode of the database file, so getting the main
-    /// file right is what matters.
-    private static func prepareFile(at path: String) throws(HistoryStoreError) {
+    /// A companion that cannot be created here (a directory this user may not write) is left to
+    /// SQLite, which says so if it matters.
+    private static func prepareFiles(at path: String) throws(HistoryStoreError) {
         let directory = (path as NSString).deletingLastPathComponent
         if !directory.isEmpty {
             do {
@@ -97,30 +118,30 @@ public struct SQLiteHistoryStore: HistoryStore {
                 throw .cannotCreateDirectory(path: directory, reason: reason(error))
             }
         }
-        let descriptor = open(path, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, fileMode)
-        if descriptor >= 0 {
-            // open() applied the umask; fchmod does not.
-            let changed = fchmod(descriptor, fileMode)
-            let errorNumber = errno
-            close(descriptor)
-            if changed != 0 {
-                throw .cannotCreateFile(path: path, reason: String(cString: strerror(errorNumber)))
-            }
-        } else if errno != EEXIST {
-            throw .cannotCreateFile(path: path, reason: String(cString: strerror(errno)))
+        if let failure = createWithFileMode(path) {
+            throw .cannotCreateFile(path: path, reason: failure)
+        }
+        for suffix in ["-wal", "-shm"] {
+            _ = createWithFileMode(path + suffix)
         }
     }
 
-    /// Makes sure the `-wal` and `-shm` files we own are 0660 too (another process's are theirs to set).
-    private static func restrictCompanionFiles(of path: String) {
-        for suffix in ["-wal", "-shm"] {
-            let companion = path + suffix
-            var info = stat()
-            guard stat(companion, &info) == 0, info.st_uid == geteuid(), info.st_mode & 0o777 != fileMode else {
-                continue
-            }
-            _ = chmod(companion, fileMode)
-        }
+    /// Creates an empty `path` with `fileMode` unless it exists: made under a temporary name, given its
+    /// mode, then linked into place (which fails rather than replace a file another process made
+    /// meanwhile). Returns why it failed, or nil.
+    private static func createWithFileMode(_ path: String) -> String? {
+        if access(path, F_OK) == 0 { return nil }
+        var template = Array((path + ".XXXXXX").utf8CString)
+        let descriptor = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+        guard descriptor >= 0 else { return String(cString: strerror(errno)) }
+        let temporary = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
+        defer { unlink(temporary) }
+        let changed = fchmod(descriptor, fileMode)
+        let changeError = errno
+        close(descriptor)
+        guard changed == 0 else { return String(cString: strerror(changeError)) }
+        guard link(temporary, path) == 0 || errno == EEXIST else { return String(cString: strerror(errno)) }
+        return nil
     }
 
     static func reason(_ error: any Error) -> String {

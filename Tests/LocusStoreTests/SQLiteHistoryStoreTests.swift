@@ -57,6 +57,25 @@ struct SQLiteHistoryStoreTests {
         #expect(FileManager.default.fileExists(atPath: path + "-wal"))
     }
 
+    /// Files another user's process would otherwise re-create under its umask each time the store is
+    /// opened afresh, finding them read-only for that moment and failing its write.
+    @Test func theCompanionFilesOutliveTheLastConnectionStillGroupWritable() async throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.path("locus.sqlite")
+        do {
+            let store = try SQLiteHistoryStore(path: path)
+            try await store.record(events: [Self.move])
+        }
+        for suffix in ["", "-wal", "-shm"] {
+            #expect(FileManager.default.fileExists(atPath: path + suffix), "\(suffix)")
+            #expect(try F.permissions(of: path + suffix) == 0o660, "\(suffix)")
+        }
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: directory.url.path)
+        #expect(leftovers.sorted() == ["locus.sqlite", "locus.sqlite-shm", "locus.sqlite-wal"])
+        let reopened = try SQLiteHistoryStore(path: path)
+        #expect(try await reopened.recentEvents(limit: 10) == [Self.move])
+    }
+
     @Test func historySurvivesReopeningTheFile() async throws {
         let directory = try TemporaryDirectory()
         let path = directory.path("locus.sqlite")
