@@ -36,6 +36,12 @@ public protocol MigrationStore: Sendable {
     /// Audit entries in chain order, those at or after `since` (all when nil).
     func auditEntries(since: Date?) async throws(MigrationStoreError) -> [AuditEntry]
 
+    /// Yields soon after a migration, a step or the audit log changed in another process or on another
+    /// host (PostgreSQL: LISTEN/NOTIFY; SQLite: `PRAGMA data_version`, polled), and at once when the
+    /// store cannot tell (after an error): the caller then reads what it shows again. Ends when the
+    /// caller stops iterating.
+    func migrationChanges() -> AsyncStream<Void>
+
     /// Whether `locus lab` created this store (only then may `lab` request migrations).
     func isLabStore() async throws(MigrationStoreError) -> Bool
 

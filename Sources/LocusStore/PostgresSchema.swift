@@ -10,6 +10,7 @@ enum PostgresSchema {
         (1, historyTables),
         (2, migrationTables),
         (3, runnerColumns),
+        (4, changeNotifications),
     ]
 
     static var latestVersion: Int { steps.last?.version ?? 0 }
@@ -236,5 +237,33 @@ enum PostgresSchema {
     /// so that a runner reading the migration sees it; `locus_apply` writes it, never a client.
     static let runnerColumns = [
         "ALTER TABLE migration ADD COLUMN abort_requested_by text, ADD COLUMN abort_requested_at bigint"
+    ]
+
+    /// The channel every committed change to a migration, its steps or the audit log is announced on.
+    static let changeChannel = "locus_migrations"
+
+    /// v4: NOTIFY on `changeChannel` after each statement that changes a migration, a step or the audit
+    /// log, so every dashboard on every host sees a decision or a runner's step within a moment
+    /// instead of polling. PostgreSQL sends it at commit, once per transaction.
+    static let changeNotifications = [
+        """
+        CREATE FUNCTION locus_notify_change() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            PERFORM pg_notify('\(changeChannel)', TG_TABLE_NAME);
+            RETURN NULL;
+        END $$
+        """,
+        """
+        CREATE TRIGGER migration_changed AFTER INSERT OR UPDATE OR DELETE ON migration
+            FOR EACH STATEMENT EXECUTE FUNCTION locus_notify_change()
+        """,
+        """
+        CREATE TRIGGER step_changed AFTER INSERT OR UPDATE OR DELETE ON step
+            FOR EACH STATEMENT EXECUTE FUNCTION locus_notify_change()
+        """,
+        """
+        CREATE TRIGGER audit_changed AFTER INSERT ON audit
+            FOR EACH STATEMENT EXECUTE FUNCTION locus_notify_change()
+        """,
     ]
 }

@@ -30,6 +30,7 @@ struct DashboardCommand: AsyncParsableCommand {
 
         Terminal.prepareLocale()
         var state = UIState(themeName: initialTheme.name, themeNames: themes.catalog.names)
+        state.isReadOnly = display.readOnly
         if let warning = initialTheme.warning {
             state.message = StatusMessage(.error, warning)
         }

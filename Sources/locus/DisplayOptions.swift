@@ -1,6 +1,7 @@
 import ArgumentParser
 
-/// How the dashboard draws: the options every command that opens the screen shares.
+/// How the dashboard draws and what it lets the operator do: the options every command that opens the
+/// screen shares.
 struct DisplayOptions: ParsableArguments {
     @Option(help: "The theme to start with (see `locus themes list`); `t` cycles themes while running.")
     var theme: String?
@@ -10,4 +11,7 @@ struct DisplayOptions: ParsableArguments {
 
     @Flag(help: "Use no colours, only bold, reverse and underline (as NO_COLOR does).")
     var noColor = false
+
+    @Flag(help: "Decide nothing from this screen: migrations are shown, never requested, approved or run.")
+    var readOnly = false
 }

@@ -8,7 +8,12 @@ import LocusTUI
 /// Connects the dashboard to a running engine: its snapshots (with the map-server registration
 /// tables fetched alongside), acknowledgements written to the store, and workload history.
 enum EngineLiveConnection {
-    static func make(engine: Engine, store: any HistoryStore) async -> LiveConnection {
+    static func make(
+        engine: Engine,
+        store: any HistoryStore & MigrationStore,
+        configFile: String,
+        isReadOnly: Bool
+    ) async -> LiveConnection {
         let snapshots = await engine.snapshots()
         let hasAPI = engine.config.mappings.contains { $0.registrationsAPI != nil }
         let (updates, continuation) = AsyncStream.makeStream(of: LiveUpdate.self, bufferingPolicy: .bufferingNewest(1))
@@ -23,7 +28,32 @@ enum EngineLiveConnection {
         return LiveConnection(
             updates: updates,
             acknowledge: { id, user in try await engine.acknowledge(id, by: user) },
-            recentEvents: { subject in try await store.recentEvents(limit: 20, subject: subject) }
+            recentEvents: { subject in try await store.recentEvents(limit: 20, subject: subject) },
+            migrations: migrations(engine: engine, store: store, configFile: configFile, isReadOnly: isReadOnly)
+        )
+    }
+
+    /// The store's migrations for the Migrations view, and the decisions taken there.
+    static func migrations(
+        engine: Engine,
+        store: any HistoryStore & MigrationStore,
+        configFile: String,
+        isReadOnly: Bool
+    ) -> MigrationConnection {
+        let desk = MigrationDesk(config: engine.config, store: store)
+        let console = MigrationConsole(
+            desk: desk,
+            configArguments: ["--config", configFile],
+            isReadOnly: isReadOnly,
+            snapshot: { await engine.snapshot }
+        )
+        return MigrationConnection(
+            boards: MigrationBoardFeed(desk: desk, isReadOnly: isReadOnly).boards(),
+            perform: { command in await console.perform(command) },
+            runnerEnded: { pid, log in
+                let ended = await MigrationConsole.waitForRunner(pid, log: log)
+                return RunnerExit(status: ended.status, lastLine: ended.lastLine)
+            }
         )
     }
 

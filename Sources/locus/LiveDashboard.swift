@@ -13,7 +13,9 @@ import LocusTUI
 enum LiveDashboard {
     struct Engines {
         var engine: Engine
-        var store: any HistoryStore
+        var store: any HistoryStore & MigrationStore
+        /// Absolute, for the runners the dashboard starts.
+        var configFile: String
     }
 
     /// Why no engine could be made: every line says `FILE:LINE: message` or names the store.
@@ -38,13 +40,15 @@ enum LiveDashboard {
         }
         // While curses owns the terminal, logs go to the log file or nowhere.
         try? EngineSetup.bootstrapLogging(directories: directories)
-        let store: any HistoryStore
+        let store: any HistoryStore & MigrationStore
         do {
             store = try EngineSetup.openStore(loaded.config.store, passwordFile: loaded.config.storePasswordFile)
         } catch {
             throw SetupFailure(lines: ["\(configFile): \(error)"])
         }
-        return Engines(engine: Engine(config: loaded.config, store: store), store: store)
+        let absolute =
+            configFile.hasPrefix("/") ? configFile : FileManager.default.currentDirectoryPath + "/" + configFile
+        return Engines(engine: Engine(config: loaded.config, store: store), store: store, configFile: absolute)
     }
 
     /// Runs `engines` and the dashboard of `setup` until the operator quits or a signal arrives.
@@ -53,7 +57,12 @@ enum LiveDashboard {
         let engineTask = Task { try await engine.run() }
         defer { engineTask.cancel() }
         var setup = setup
-        setup.live = await EngineLiveConnection.make(engine: engine, store: engines.store)
+        setup.live = await EngineLiveConnection.make(
+            engine: engine,
+            store: engines.store,
+            configFile: engines.configFile,
+            isReadOnly: setup.state.isReadOnly
+        )
         let outcome: DashboardOutcome
         do {
             let dashboard = await Dashboard(setup: setup)

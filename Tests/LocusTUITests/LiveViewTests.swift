@@ -16,7 +16,7 @@ struct LiveViewTests {
             .alerts: "No active alerts",
             .sites: "No sites configured",
             .events: "No events yet",
-            .migrations: "Migrations are not available yet",
+            .migrations: "Reading migrations from the store",
         ]
         #expect(text.contains(expected[list]!))
     }

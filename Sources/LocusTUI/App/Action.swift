@@ -26,6 +26,10 @@ public indirect enum Action: Hashable, Sendable {
     case quit
     /// Stores an acknowledgement of the alert (asked for by `x`, after confirmation).
     case acknowledge(AlertID)
+    /// Carries out a migration command (after confirmation).
+    case migration(MigrationCommand)
+    /// Quits even though a cutover this process started is running (it goes on, detached).
+    case quitLeavingRunners
 }
 
 /// An edit of the open `/` or `:` line.

@@ -13,6 +13,12 @@ public enum DashboardEvent: Sendable {
     case history(WorkloadHistory)
     /// An acknowledgement was stored, or could not be (the error says why).
     case acknowledged(AlertID, error: String?)
+    /// The store's migrations as just read.
+    case migrations(MigrationBoard)
+    /// The store holds the decision, or refused it.
+    case migrationDone(MigrationCommand, MigrationCommandOutcome)
+    /// A detached runner this process started has ended.
+    case runnerEnded(String, pid: Int32, RunnerExit)
 }
 
 /// Why the dashboard ended.
@@ -149,6 +155,18 @@ public final class Dashboard {
                 state.message =
                     error.map { StatusMessage(.error, "could not acknowledge \(id): \($0)") }
                     ?? StatusMessage(.info, "acknowledged \(id) as \(setup.operatorName)")
+            case .migrations(let board):
+                live.receive(board)
+            case .migrationDone(let command, let outcome):
+                state.message = StatusMessage(outcome.isRefusal ? .error : .info, outcome.message)
+                if let pid = outcome.runner, let id = command.migration?.id {
+                    state.runnersStarted[id] = pid
+                }
+            case .runnerEnded(let id, let pid, let exit):
+                if state.runnersStarted[id] == pid { state.runnersStarted[id] = nil }
+                if exit.status != 0 {
+                    state.message = StatusMessage(.error, "the runner of \(id) exited \(exit.status): \(exit.lastLine)")
+                }
             }
             live.perform(&state.requests, operatorName: setup.operatorName, sink: sink)
             live.fetchHistoryIfNeeded(state, visibleRows: Shell.liveListRows(size: terminal.size), sink: sink)

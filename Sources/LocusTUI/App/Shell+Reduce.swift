@@ -36,6 +36,8 @@ extension Shell {
                 } catch {
                     state.message = StatusMessage(.error, error.description)
                 }
+            case .reason, .requestAddress, .requestReason:
+                MigrationKeys.submit(prompt, to: &state)
             }
         case .cancelPrompt:
             state.prompt = nil
@@ -68,10 +70,25 @@ extension Shell {
         case .rejectConfirmation:
             state.confirmation = nil
         case .quit:
+            if state.runnersStarted.isEmpty {
+                state.wantsToQuit = true
+            } else {
+                let ids = state.runnersStarted.keys.sorted().joined(separator: ", ")
+                state.confirmation = PendingConfirmation(
+                    action: "Quit Locus",
+                    object: "while the cutover of \(ids) runs",
+                    details: ["The cutover goes on without this screen: its runner is detached."],
+                    onConfirm: .quitLeavingRunners
+                )
+            }
+        case .quitLeavingRunners:
             state.wantsToQuit = true
         case .acknowledge(let id):
             state.requests.append(.acknowledge(id))
             state.message = StatusMessage(.info, "acknowledging \(id)…")
+        case .migration(let command):
+            state.requests.append(.migration(command))
+            state.message = StatusMessage(.info, MigrationKeys.progress(command))
         }
         return state
     }

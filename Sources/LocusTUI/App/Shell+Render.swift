@@ -47,9 +47,16 @@ extension Shell {
             let help = live == nil ? keyMap : KeyMap([LiveKeys.keyMapSection(for: state.activeView)] + keyMap.sections)
             frame.render(HelpOverlay(keyMap: help), in: layout.overlay)
         }
+        if let picker = state.sitePicker {
+            frame.render(SitePickerBox(picker: picker), in: layout.overlay)
+        }
         if let confirmation = state.confirmation {
             frame.render(
-                ConfirmationDialog(action: confirmation.action, object: confirmation.object),
+                ConfirmationDialog(
+                    action: confirmation.action,
+                    object: confirmation.object,
+                    details: confirmation.details
+                ),
                 in: layout.overlay
             )
         }
@@ -66,10 +73,19 @@ extension Shell {
     }
 
     /// `Alerts (3)` counts the alerts not yet acknowledged.
+    /// `Migrations (2 pending)` counts those awaiting a decision.
     private static func tabTitle(_ view: DashboardView, live: LiveData?) -> String {
-        guard view == .alerts, let live else { return view.title }
-        let open = live.snapshot.alerts.values.filter { !$0.isAcknowledged }.count
-        return open == 0 ? view.title : "\(view.title) (\(open))"
+        guard let live else { return view.title }
+        switch view {
+        case .alerts:
+            let open = live.snapshot.alerts.values.filter { !$0.isAcknowledged }.count
+            return open == 0 ? view.title : "\(view.title) (\(open))"
+        case .migrations:
+            let pending = live.migrations?.migrations.filter(\.state.awaitsApproval).count ?? 0
+            return pending == 0 ? view.title : "\(view.title) (\(pending) pending)"
+        default:
+            return view.title
+        }
     }
 
     private static func drawPaneTitles(_ state: UIState, list: Rect, detail: Rect, dividerY: Int, frame: inout Frame) {
@@ -112,8 +128,10 @@ extension Shell {
 
     private static func drawStatusLine(_ state: UIState, in line: Rect, frame: inout Frame) {
         if let prompt = state.prompt {
-            let placeholder = prompt.kind == .filter ? "text to filter by" : "quit, theme NAME, filter TEXT, view NAME"
-            frame.render(InputLine(prompt: prompt.leader, state: prompt.line, placeholder: placeholder), in: line)
+            frame.render(
+                InputLine(prompt: prompt.leader, state: prompt.line, placeholder: prompt.placeholder),
+                in: line
+            )
         } else if let message = state.message {
             let mark: StateMark = message.severity == .error ? .crit : .info
             frame.put(mark.symbol(frame.lineDrawing) + " " + message.text, in: line, style: mark.style)

@@ -1,3 +1,5 @@
+import LocusCore
+
 /// Which pane of the body receives movement keys.
 public enum Focus: Hashable, Sendable {
     case list
@@ -13,6 +15,12 @@ public struct Prompt: Hashable, Sendable {
         case filter
         /// `:`: the text is a command (`quit`, `theme NAME`, `filter TEXT`, `view NAME`).
         case command
+        /// The reason a decision needs (reject); the command waits with an empty one.
+        case reason(MigrationCommand)
+        /// The address `workload` answers at after moving to `site` (empty keeps its own).
+        case requestAddress(workload: String, site: String)
+        /// Why `workload` moves to `site` (required).
+        case requestReason(workload: String, site: String, address: String?)
     }
 
     public var kind: Kind
@@ -25,8 +33,43 @@ public struct Prompt: Hashable, Sendable {
 
     public var text: String { line.text }
 
-    /// The character shown before the text.
-    public var leader: String { kind == .filter ? "/" : ":" }
+    /// The character or label shown before the text.
+    public var leader: String {
+        switch kind {
+        case .filter: "/"
+        case .command: ":"
+        case .reason(let command): "reason to \(command.action.lowercased().split(separator: " ").first ?? ""): "
+        case .requestAddress(let workload, let site): "address of \(workload) at \(site) (Enter keeps it): "
+        case .requestReason(let workload, let site, _): "why \(workload) moves to \(site): "
+        }
+    }
+
+    /// The grey text an empty line shows.
+    public var placeholder: String {
+        switch kind {
+        case .filter: "text to filter by"
+        case .command: "quit, theme NAME, filter TEXT, view NAME"
+        case .reason: "required"
+        case .requestAddress: "a new IP address, or nothing"
+        case .requestReason: "required, e.g. rack retirement"
+        }
+    }
+}
+
+/// `m` on a workload: the destination sites to choose from.
+public struct SitePicker: Hashable, Sendable {
+    public var workload: String
+    public var fromSite: String
+    /// Every other site, in configuration order.
+    public var sites: [String]
+    public var selection: Int
+
+    public init(workload: String, fromSite: String, sites: [String]) {
+        self.workload = workload
+        self.fromSite = fromSite
+        self.sites = sites
+        self.selection = 0
+    }
 }
 
 /// A message on the status line, until the next key.
@@ -51,12 +94,15 @@ public struct PendingConfirmation: Hashable, Sendable {
     public var action: String
     /// What it happens to ("while migration web-07 is running").
     public var object: String
+    /// What else the operator should know before answering.
+    public var details: [String]
     /// Dispatched when the operator confirms.
     public var onConfirm: Action
 
-    public init(action: String, object: String, onConfirm: Action) {
+    public init(action: String, object: String, details: [String] = [], onConfirm: Action) {
         self.action = action
         self.object = object
+        self.details = details
         self.onConfirm = onConfirm
     }
 }
@@ -83,6 +129,12 @@ public struct UIState: Hashable, Sendable {
     public var live: LiveViewState
     /// Work for the event loop (acknowledgements), taken and cleared by it after each reduction.
     public var requests: [DashboardRequest]
+    /// `m`'s list of destination sites, while open.
+    public var sitePicker: SitePicker?
+    /// The migrations whose detached runner this process started, while it runs: `q` asks first.
+    public var runnersStarted: [String: Int32]
+    /// `--read-only`: nobody decides from this screen.
+    public var isReadOnly: Bool
 
     public init(
         activeView: DashboardView = .workloads,
@@ -101,5 +153,8 @@ public struct UIState: Hashable, Sendable {
         self.wantsToQuit = false
         self.live = LiveViewState()
         self.requests = []
+        self.sitePicker = nil
+        self.runnersStarted = [:]
+        self.isReadOnly = false
     }
 }

@@ -82,15 +82,3 @@ enum EventsView {
         return lines
     }
 }
-
-/// The Migrations tab: present, and honest that migrations are not available yet.
-enum MigrationsView {
-    static let lines: [StyledLine] = [
-        StyledLine("Migrations are not available yet.", style: Style(.text, .bold)),
-        "",
-        StyledLine("Here you will approve, run, verify and roll back migrations:", style: .muted),
-        StyledLine("a plan moves a workload to another site, runs the mover,", style: .muted),
-        StyledLine("waits for the mapping and every dependency to follow, and", style: .muted),
-        StyledLine("can roll back. Moves seen on the network are under Events.", style: .muted),
-    ]
-}

@@ -54,6 +54,8 @@ public struct LiveData: Sendable {
     /// source's state changes or a minute passed, so jitter does not redraw an idle screen.
     /// Sources missing here show the snapshot's value.
     public var shownRTT: [String: Duration]
+    /// The store's migrations; nil until first read, or when the store keeps none.
+    public var migrations: MigrationBoard?
 
     public init(
         snapshot: Snapshot,
@@ -61,7 +63,8 @@ public struct LiveData: Sendable {
         history: WorkloadHistory? = nil,
         now: Date,
         timeZone: TimeZone = .current,
-        shownRTT: [String: Duration] = [:]
+        shownRTT: [String: Duration] = [:],
+        migrations: MigrationBoard? = nil
     ) {
         self.snapshot = snapshot
         self.registrations = registrations
@@ -69,6 +72,7 @@ public struct LiveData: Sendable {
         self.now = now
         self.timeZone = timeZone
         self.shownRTT = shownRTT
+        self.migrations = migrations
     }
 
     /// The RTT to show for `source`.

@@ -50,6 +50,10 @@ public enum LiveHeader {
                 HeaderBar.Segment("\(count) \(AlertText.word(severity).lowercased())", style: Style(mark.role, .bold))
             )
         }
+        if let waiting = data.migrations?.waitingForViewer, let first = waiting.first {
+            let text = waiting.count == 1 ? "\(first.id) waits for you" : "\(waiting.count) migrations wait for you"
+            segments.append(HeaderBar.Segment("· ! \(text)", style: Style(.warn, .bold)))
+        }
         segments.append("·")
         for source in snapshot.sortedSources {
             segments.append(

@@ -3,6 +3,7 @@ import LocusCore
 /// Something the dashboard must do outside the pure state: sent by the reducer, run by the loop.
 public enum DashboardRequest: Hashable, Sendable {
     case acknowledge(AlertID)
+    case migration(MigrationCommand)
 }
 
 extension DashboardView {
@@ -30,31 +31,48 @@ public enum LiveKeys {
         var lists: Set<LiveList>
     }
 
-    static let moving: Set<LiveList> = [.workloads, .alerts, .sites, .events]
-    static let scrolling: Set<LiveList> = [.alerts, .sites, .events]
+    static let moving: Set<LiveList> = [.workloads, .alerts, .migrations, .sites, .events]
+    static let scrolling: Set<LiveList> = [.alerts, .migrations, .sites, .events]
 
-    static let bindings: [Binding] = [
-        Binding(keys: [.up, .character("k")], description: "previous row (detail: scroll up)", lists: scrolling),
-        Binding(keys: [.down, .character("j")], description: "next row (detail: scroll down)", lists: scrolling),
-        Binding(
-            keys: [.up, .character("k"), .down, .character("j")],
-            description: "previous / next row (detail: dependency)",
-            lists: [.workloads]
-        ),
-        Binding(keys: [.pageUp, .pageDown], description: "page up / down (detail: scroll)", lists: moving),
-        Binding(keys: [.character("g"), .character("G")], description: "first / last row", lists: moving),
-        Binding(keys: [.character("s")], description: "sort: name, site, alerts, last move", lists: [.workloads]),
-        Binding(
-            keys: [.enter],
-            description: "focus the detail (on a dependency: its last check)",
-            lists: [.workloads]
-        ),
-        Binding(keys: [.enter], description: "open the detail pane (focus it)", lists: [.sites, .events]),
-        Binding(keys: [.enter], description: "show the alert's subject in Workloads", lists: [.alerts]),
-        Binding(keys: [.escape], description: "detail: back to the list (closes a last check)", lists: [.workloads]),
-        Binding(keys: [.escape], description: "detail: back to the list", lists: scrolling),
-        Binding(keys: [.character("x")], description: "acknowledge the alert (asks first)", lists: [.alerts]),
-    ]
+    static let bindings: [Binding] =
+        [
+            Binding(keys: [.up, .character("k")], description: "previous row (detail: scroll up)", lists: scrolling),
+            Binding(keys: [.down, .character("j")], description: "next row (detail: scroll down)", lists: scrolling),
+            Binding(
+                keys: [.up, .character("k"), .down, .character("j")],
+                description: "previous / next row (detail: dependency)",
+                lists: [.workloads]
+            ),
+            Binding(keys: [.pageUp, .pageDown], description: "page up / down (detail: scroll)", lists: moving),
+            Binding(keys: [.character("g"), .character("G")], description: "first / last row", lists: moving),
+            Binding(keys: [.character("s")], description: "sort: name, site, alerts, last move", lists: [.workloads]),
+            Binding(
+                keys: [.enter],
+                description: "focus the detail (on a dependency: its last check)",
+                lists: [.workloads]
+            ),
+            Binding(
+                keys: [.enter],
+                description: "open the detail pane (focus it)",
+                lists: [.migrations, .sites, .events]
+            ),
+            Binding(keys: [.enter], description: "show the alert's subject in Workloads", lists: [.alerts]),
+            Binding(
+                keys: [.escape],
+                description: "detail: back to the list (closes a last check)",
+                lists: [.workloads]
+            ),
+            Binding(keys: [.escape], description: "detail: back to the list", lists: scrolling),
+            Binding(keys: [.character("x")], description: "acknowledge the alert (asks first)", lists: [.alerts]),
+            Binding(
+                keys: [.character("m")],
+                description: "request a migration of the workload (site, address, reason)",
+                lists: [.workloads]
+            ),
+        ]
+        + MigrationKeys.decisions.map {
+            Binding(keys: [.character($0.key)], description: $0.description, lists: [.migrations])
+        }
 
     /// The help section for `view`.
     public static func keyMapSection(for view: DashboardView) -> KeyMapSection {
@@ -91,15 +109,20 @@ public enum LiveKeys {
         case .workloads: return [KeyHint("s", " sort"), KeyHint("⏎", " detail")]
         case .alerts: return [KeyHint("x", " ack"), KeyHint("⏎", " jump")]
         case .sites, .events: return [KeyHint("⏎", " detail")]
-        case .migrations: return []
+        case .migrations: return [KeyHint("a", " approve"), KeyHint("⏎", " detail")]
         }
     }
 
     /// The state after `key` in a live view, or nil when the key is not a live-view key there.
     public static func reduce(_ state: UIState, key: Key, data: LiveData, visibleRows: Int) -> UIState? {
         guard state.confirmation == nil, !state.isHelpOpen, state.prompt == nil else { return nil }
+        if state.sitePicker != nil { return MigrationKeys.reducePicker(state, key: key) }
         let list = state.activeView.liveList
-        guard list != .migrations else { return nil }
+        if list == .migrations,
+            let decided = MigrationKeys.reduceMigrations(state, key: key, data: data, visibleRows: visibleRows)
+        {
+            return decided
+        }
         if let handled = reduceDependencyKey(state, key: key, data: data, visibleRows: visibleRows) {
             return handled
         }
@@ -136,9 +159,11 @@ public enum LiveKeys {
             next = live(.cycleSort)
             next.message = StatusMessage(.info, "sorted by \(next.live.workloadSort.title)")
             return next
-        case (.workloads, .enter), (.sites, .enter), (.events, .enter):
+        case (.workloads, .enter), (.sites, .enter), (.events, .enter), (.migrations, .enter):
             next.focus = .detail
             return next
+        case (.workloads, .character("m")):
+            return MigrationKeys.requestKey(state, data: data, visibleRows: visibleRows)
         case (.alerts, .enter):
             guard let alert = selectedAlert(state, data: data, visibleRows: visibleRows) else { return nil }
             guard data.snapshot.workloads[alert.subject] != nil else {

@@ -14,7 +14,7 @@ public enum LiveRows {
         case .events:
             return events(data.snapshot, filter: filter).indices.map { String($0) }
         case .migrations:
-            return []
+            return data.migrations?.ordered.map(\.id) ?? []
         }
     }
 

@@ -122,9 +122,42 @@ public enum LiveScreen {
                 detail = EventsView.detail(event, data: data, lineDrawing: lineDrawing)
             }
         case .migrations:
-            frame.render(TextView(MigrationsView.lines), in: panes.list.inset(by: Insets(top: 1, left: 1)))
+            guard let board = data.migrations else {
+                frame.put(
+                    "Reading migrations from the store…",
+                    in: panes.list.inset(by: Insets(left: 1)).row(0),
+                    style: .muted
+                )
+                break
+            }
+            let migrations = board.ordered
+            let keys = migrations.map(\.id)
+            let waiting = board.waitingForViewer.count
+            var footer = "\(migrations.count) migrations" + (waiting > 0 ? ", \(waiting) waiting for you" : "")
+            if let reason = board.readOnlyReason { footer += " · \(reason)" }
+            if let error = board.error { footer = "store: \(error)" }
+            drawTable(
+                MigrationsView.columns,
+                count: migrations.count,
+                keys: keys,
+                position: position,
+                empty: "No migrations yet: m on a workload requests one",
+                footer: footer,
+                focused: listFocused,
+                area: panes.list,
+                frame: &frame
+            ) { MigrationsView.cells(migrations[$0], board: board, lineDrawing: lineDrawing) }
+            if let m = selected(migrations, keys: keys, position: position, area: panes.list) {
+                detail = MigrationsView.detail(
+                    m,
+                    board: board,
+                    width: detailArea.width,
+                    timeZone: data.timeZone,
+                    lineDrawing: lineDrawing
+                )
+            }
         }
-        if detail.isEmpty, list != .migrations {
+        if detail.isEmpty {
             detail = [StyledLine("Nothing selected.", style: .muted)]
         }
         let text = TextView(detail, scroll: state.detailScroll, highlightedLine: highlighted)

@@ -8,6 +8,7 @@ final class LiveSession {
     private let connection: LiveConnection?
     private var latest: LiveUpdate?
     private var history: WorkloadHistory?
+    private var board: MigrationBoard?
     /// The subject last asked for and the newest event time of it seen then, so that a new
     /// event about the selected workload fetches its history again.
     private var requested: (subject: String, newest: Date?)?
@@ -28,8 +29,13 @@ final class LiveSession {
             registrations: latest.registrations,
             history: history,
             now: CoarseText.minute(of: Date()),
-            shownRTT: shownRTT
+            shownRTT: shownRTT,
+            migrations: board
         )
+    }
+
+    func receive(_ board: MigrationBoard) {
+        self.board = board
     }
 
     /// Keeps a fetched history unless a newer request (another selection) is outstanding: fetches
@@ -56,12 +62,26 @@ final class LiveSession {
         }
     }
 
-    /// Forwards the engine's updates to the event loop until cancelled or the stream ends.
+    /// Forwards the engine's updates and the store's migration boards to the event loop until
+    /// cancelled or the streams end.
     func start(sink: AsyncStream<DashboardEvent>.Continuation) -> Task<Void, Never>? {
-        guard let updates = connection?.updates else { return nil }
+        guard let connection else { return nil }
+        let updates = connection.updates
+        let boards = connection.migrations?.boards
         return Task {
-            for await update in updates {
-                sink.yield(.live(update))
+            await withTaskGroup(of: Void.self) { group in
+                group.addTask {
+                    for await update in updates {
+                        sink.yield(.live(update))
+                    }
+                }
+                if let boards {
+                    group.addTask {
+                        for await board in boards {
+                            sink.yield(.migrations(board))
+                        }
+                    }
+                }
             }
         }
     }
@@ -84,6 +104,23 @@ final class LiveSession {
                     } catch {
                         sink.yield(.acknowledged(id, error: String(describing: error)))
                     }
+                }
+            case .migration(let command):
+                guard let migrations = connection.migrations else {
+                    sink.yield(
+                        .migrationDone(
+                            command,
+                            MigrationCommandOutcome(message: "this store keeps no migrations", isRefusal: true)
+                        )
+                    )
+                    continue
+                }
+                Task.detached {
+                    let outcome = await migrations.perform(command)
+                    sink.yield(.migrationDone(command, outcome))
+                    guard let pid = outcome.runner else { return }
+                    let exit = await migrations.runnerEnded(pid, outcome.runnerLog ?? "")
+                    sink.yield(.runnerEnded(command.migration?.id ?? "", pid: pid, exit))
                 }
             }
         }
