@@ -42,10 +42,41 @@ public enum LoginIdentity {
         )
     }
 
-    private static func controllingTerminal() -> String? {
+    /// The process's controlling terminal (`tty_nr` of /proc/self/stat), so that a command whose
+    /// standard streams are redirected still names the terminal it was run from; a terminal on a
+    /// standard stream where /proc does not say.
+    static func controllingTerminal() -> String? {
+        if let stat = try? String(contentsOfFile: "/proc/self/stat", encoding: .utf8),
+            let number = controllingTerminalNumber(stat: stat), let name = terminalName(number)
+        {
+            return name
+        }
         for descriptor: Int32 in [0, 1, 2] where isatty(descriptor) == 1 {
             if let name = ttyname(descriptor) { return String(cString: name) }
         }
         return nil
+    }
+
+    /// `tty_nr`, the seventh field of /proc/self/stat; nil for none (0) or an unreadable line. The
+    /// command name (second field) is in parentheses and may hold spaces, so fields count from the
+    /// last `)`.
+    static func controllingTerminalNumber(stat: String) -> UInt32? {
+        guard let close = stat.lastIndex(of: ")") else { return nil }
+        let fields = stat[stat.index(after: close)...].split(separator: " ")
+        // After the command: state, ppid, pgrp, session, tty_nr.
+        guard fields.count > 4, let number = Int64(fields[4]), number > 0 else { return nil }
+        return UInt32(truncatingIfNeeded: number)
+    }
+
+    /// The device name of terminal `number`: `/dev/pts/N` for a pseudo-terminal (majors 136–143),
+    /// `/dev/ttyN` for a virtual console, nil for what Locus does not name.
+    static func terminalName(_ number: UInt32) -> String? {
+        let major = (number >> 8) & 0xfff
+        let minor = (number & 0xff) | ((number >> 12) & 0xfff00)
+        switch major {
+        case 136...143: return "/dev/pts/\((major - 136) * 256 + minor)"
+        case 4 where minor < 64: return "/dev/tty\(minor)"
+        default: return nil
+        }
     }
 }

@@ -74,7 +74,7 @@ struct SmallTerminalTests {
             frame.render(TabBar(titles: ["Workloads", "Alerts"], active: 0), in: area)
             frame.render(KeyHintBar([KeyHint("?", "help")]), in: area)
             frame.render(ConfirmationDialog(action: "Approve", object: "web-07"), in: area)
-            frame.render(HelpOverlay(keyMap: .dashboard), in: area)
+            frame.render(HelpOverlay(keyMap: Shell.keyMap), in: area)
             frame.render(InputLine(prompt: "/", state: InputLineState(text: "漢字")), in: area)
             frame.render(SplitPane(axis: .horizontal, joinsEnclosingBox: true), in: area.interior)
             frame.render(Notice("hello"), in: area)

@@ -25,7 +25,7 @@ struct WidgetBoundsTests {
             ("tabs", TabBar(titles: ["Workloads", "Alerts (3)", "Migrations"], active: 2)),
             ("hints", KeyHintBar([KeyHint("?", "help"), KeyHint("/", "filter"), KeyHint("q", "quit")])),
             ("dialog", ConfirmationDialog(action: "Approve migration of", object: "web-07 → dc-west", details: ["x"])),
-            ("help", HelpOverlay(keyMap: .dashboard)),
+            ("help", HelpOverlay(keyMap: Shell.keyMap)),
             ("input", InputLine(prompt: ":", state: InputLineState(text: "theme solarized-dark 漢字"))),
             ("notice", Notice("Terminal too small: 50×12, need at least 60×15", shorter: ["too small"])),
             ("split", SplitPane(axis: .vertical, ratio: 0.3)),

@@ -100,11 +100,11 @@ struct WidgetTests {
     }
 
     @Test func helpOverlayListsEveryBinding() throws {
-        let help = HelpOverlay(keyMap: .dashboard)
+        let help = HelpOverlay(keyMap: Shell.keyMap)
         let (lines, _) = try render(width: 80, height: 40) { $0.render(help, in: $0.bounds) }
         let text = lines.joined(separator: "\n")
         #expect(text.contains("┌ Help ─"))
-        for section in KeyMap.dashboard.sections {
+        for section in Shell.keyMap.sections {
             #expect(text.contains(section.title))
             for binding in section.bindings {
                 #expect(text.contains(binding.keyLabel))
@@ -116,16 +116,16 @@ struct WidgetTests {
     }
 
     @Test func helpOverlayScrollsWhenTheScreenIsShort() throws {
-        let help = HelpOverlay(keyMap: .dashboard)
+        let help = HelpOverlay(keyMap: Shell.keyMap)
         let area = Rect(x: 0, y: 0, width: 70, height: 12)
         let (top, _) = try render(width: 70, height: 12) { $0.render(help, in: $0.bounds) }
-        #expect(top.joined().contains("Navigation"))
+        #expect(top.joined().contains("Views"))
         #expect(top.joined().contains("▼ more"))
         var scrolled = help
         scrolled.scroll = help.maximumScroll(in: area)
         let (bottom, _) = try render(width: 70, height: 12) { $0.render(scrolled, in: $0.bounds) }
-        #expect(bottom.joined().contains("q quit") || bottom.joined().contains("quit (asks"))
-        #expect(!bottom.joined().contains("Navigation"))
+        #expect(bottom.joined().contains("delete to the start / the word before"))
+        #expect(!bottom.joined().contains("previous / next view"))
         #expect(!bottom.joined().contains("▼ more"))
     }
 

@@ -43,7 +43,11 @@ extension Shell {
         ),
         ShellBinding(section: "Screen", description: "next theme", keys: [(.character("t"), .cycleTheme)]),
         ShellBinding(section: "Screen", description: "this help", keys: [(.character("?"), .toggleHelp)]),
-        ShellBinding(section: "Screen", description: "quit", keys: [(.character("q"), .quit)]),
+        ShellBinding(
+            section: "Screen",
+            description: "quit (asks first while a cutover started here runs)",
+            keys: [(.character("q"), .quit)]
+        ),
     ]
 
     /// The active key map, for the help overlay.

@@ -38,45 +38,4 @@ public struct KeyMap: Hashable, Sendable {
 
     /// Every binding, in section order.
     public var bindings: [KeyBinding] { sections.flatMap(\.bindings) }
-
-    /// The dashboard's keys.
-    public static let dashboard = KeyMap([
-        KeyMapSection(
-            "Navigation",
-            [
-                KeyBinding(["↑", "k"], "previous row"),
-                KeyBinding(["↓", "j"], "next row"),
-                KeyBinding(["PgUp", "PgDn"], "previous / next page"),
-                KeyBinding(["g", "G"], "first / last row"),
-                KeyBinding(["1", "2", "3", "4", "5"], "Workloads, Alerts, Migrations, Sites, Events"),
-                KeyBinding(["[", "]"], "previous / next view"),
-                KeyBinding("Tab", "move focus between list and detail"),
-                KeyBinding("Enter", "open detail"),
-            ]
-        ),
-        KeyMapSection(
-            "Finding",
-            [
-                KeyBinding("/", "filter rows (Esc clears)"),
-                KeyBinding("s", "sort by the next column"),
-                KeyBinding(":", "command"),
-            ]
-        ),
-        KeyMapSection(
-            "Actions (each asks for confirmation)",
-            [
-                KeyBinding("a", "approve migration"),
-                KeyBinding("r", "reject migration"),
-                KeyBinding("x", "acknowledge alert"),
-            ]
-        ),
-        KeyMapSection(
-            "Screen",
-            [
-                KeyBinding("t", "next theme"),
-                KeyBinding("?", "this help"),
-                KeyBinding("q", "quit (asks while a migration runs)"),
-            ]
-        ),
-    ])
 }
