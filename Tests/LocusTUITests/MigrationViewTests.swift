@@ -105,4 +105,13 @@ struct MigrationViewTests {
         let words = rows.flatMap { $0.spans.map(\.text).joined().split(separator: " ") }
         #expect(words.joined(separator: " ") == "✓ reachable dns web-01.lab.test: answered by 127.0.0.1 in 3 ms")
     }
+
+    @Test func aWordLongerThanTheRowIsSplitWithoutASpaceSlippingIn() {
+        let path = "/work/main/.build/x86_64-unknown-linux-gnu/debug/locus"
+        let rows = MigrationsView.wrap(StyledLine("    \(path)"), toColumns: 20)
+        #expect(rows.count > 2)
+        let pieces = rows.map { $0.spans.map(\.text).joined().trimmingCharacters(in: .whitespaces) }
+        #expect(pieces.joined() == path)
+        #expect(rows.allSatisfy { $0.terminalWidth <= 20 })
+    }
 }

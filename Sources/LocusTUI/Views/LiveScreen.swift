@@ -133,7 +133,9 @@ public enum LiveScreen {
             let migrations = board.ordered
             let keys = migrations.map(\.id)
             let waiting = board.waitingForViewer.count
-            var footer = "\(migrations.count) migrations" + (waiting > 0 ? ", \(waiting) waiting for you" : "")
+            var footer =
+                (migrations.count == 1 ? "1 migration" : "\(migrations.count) migrations")
+                + (waiting > 0 ? ", \(waiting) waiting for you" : "")
             if let reason = board.readOnlyReason { footer += " · \(reason)" }
             if let error = board.error { footer = "store: \(error)" }
             drawTable(

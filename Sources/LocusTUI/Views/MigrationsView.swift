@@ -6,9 +6,10 @@ import LocusCore
 enum MigrationsView {
     static let columns = [
         TableColumn("ID", width: .fixed(10)),
+        // The state (its sign) before what a narrow screen can spare.
+        TableColumn("STATE", width: .flexible(min: 12, weight: 3)),
         TableColumn("WORKLOAD", width: .flexible(min: 6, weight: 1)),
         TableColumn("FROM → TO", width: .flexible(min: 12, weight: 2)),
-        TableColumn("STATE", width: .flexible(min: 12, weight: 3)),
         TableColumn("BY", width: .flexible(min: 4, weight: 0)),
         TableColumn("AGE", width: .fixed(4), alignment: .trailing),
         TableColumn("APPR", width: .fixed(4), alignment: .trailing),
@@ -19,9 +20,9 @@ enum MigrationsView {
         let sign = MigrationSign(m, board: board)
         return [
             TableCell(m.id),
+            TableCell(sign.symbol(lineDrawing) + " " + stateText(m, board: board), role: sign.role),
             TableCell(m.workload),
             TableCell("\(m.fromSite) → \(m.toSite)"),
-            TableCell(sign.symbol(lineDrawing) + " " + stateText(m, board: board), role: sign.role),
             TableCell(m.requestedBy),
             TableCell(CoarseText.age(since: m.requestedAt, now: board.readAt)),
             TableCell("\(m.approvals.count)/\(board.policy.requiredApprovals)"),
@@ -222,12 +223,12 @@ enum MigrationsView {
         last.text = String(last.text.dropFirst(indent.count))
         let hanging = head.reduce(0) { $0 + $1.text.terminalWidth }
         guard width - hanging > 8 else { return [line] }
-        let rows = TextLayout.wrapped(last.text, toColumns: width - hanging)
-        guard let first = rows.first else { return [line] }
         let continuation = String(repeating: " ", count: hanging + (hanging == indent.count ? 2 : 0))
-        let rest = TextLayout.wrapped(rows.dropFirst().joined(separator: " "), toColumns: width - continuation.count)
+        // One width for every row, so that a word split across rows is not joined again with a space.
+        let rows = TextLayout.wrapped(last.text, toColumns: width - continuation.count)
+        guard let first = rows.first else { return [line] }
         return [StyledLine(head + [Span(first, style: last.style)])]
-            + rest.map { StyledLine(continuation + $0, style: last.style) }
+            + rows.dropFirst().map { StyledLine(continuation + $0, style: last.style) }
     }
 }
 
