@@ -29,7 +29,7 @@ struct MigrationStoreCrashEndToEndTests {
         try Self.burst.write(toFile: script, atomically: true, encoding: .utf8)
         chmod(script, 0o755)
         let arguments = [script, LocusBinary.path, lab.configFile, workload, lab.otherSite(than: workload)]
-        for round in 1...20 {
+        for round in 1...12 {
             let burst = Task {
                 try await ChildProcess.runDetached("/usr/sbin/runuser", ["-u", "ops3", "--", "/bin/sh"] + arguments)
             }
