@@ -55,6 +55,8 @@ extension Engine {
 
     /// Writes a batch; the store's health follows whether it could.
     func record(_ batch: HistoryBatch) async {
+        progress.waiting(on: "\(Self.storeSourceName) (writing what was found)")
+        defer { progress.waiting(on: nil) }
         do {
             try await store.record(batch)
             if world.sources[Self.storeSourceName]?.state != .ok {

@@ -42,6 +42,8 @@ public actor Engine {
     private var version: UInt64 = 0
     private(set) var statistics = EngineStatistics()
     private(set) var latest: Snapshot
+    /// Which sources a one-shot pass has heard from, for a deadline to name the others.
+    public nonisolated let progress = PassProgress()
     private var subscribers: [UUID: AsyncStream<Snapshot>.Continuation] = [:]
     private var pending: [Observation] = []
     private var reevaluationRequested = false
@@ -198,6 +200,7 @@ public actor Engine {
         state = .running
         isOneShot = true
         defer { finish() }
+        progress.expect(configuredSourceNames)
         await prepare()
         for source in inventorySources {
             await pollInventory(source, force: true)
@@ -219,6 +222,15 @@ public actor Engine {
         return latest
     }
 
+    /// What a one-shot pass has found so far, its pending observations judged and nothing written:
+    /// what `snapshot` prints when its deadline comes first. It runs while the pass is suspended on
+    /// whatever hangs.
+    public func snapshotSoFar() -> Snapshot {
+        var world = self.world
+        _ = correlator.ingest(pending, into: &world, now: clock.now())
+        return world.snapshot(version: version + 1, takenAt: clock.now())
+    }
+
     /// Whether a source that failed `failures` times in a row counts as down (rather than slow).
     func isDown(afterFailures failures: Int) -> Bool {
         isOneShot || failures >= tuning.downAfterFailures
@@ -235,6 +247,9 @@ public actor Engine {
 
     func submit(_ observations: [Observation]) {
         guard !observations.isEmpty else { return }
+        for case .source(let health) in observations {
+            progress.answered(health.name)
+        }
         pending.append(contentsOf: observations)
         wake.continuation.yield()
     }

@@ -14,10 +14,6 @@ public struct SQLiteHistoryStore: HistoryStore {
     /// Mode of the files Locus creates; group-writable on purpose (see CONFIG.md).
     public static let fileMode: mode_t = 0o660
 
-    /// What a persistent WAL file is cut back to when its last connection closes or a checkpoint
-    /// restarts it.
-    static let walSizeLimit = 4 << 20
-
     public let path: String
     let pool: DatabasePool
 
@@ -66,7 +62,9 @@ public struct SQLiteHistoryStore: HistoryStore {
     /// process to open the store creates them again under its umask before widening them: a process
     /// of another user opening them in that moment gets them read-only, and its writes fail with
     /// "attempt to write a readonly database". A persistent WAL keeps both files, created once by
-    /// `prepareFiles`, for good; its size limit keeps the WAL from staying large.
+    /// `prepareFiles`, for good. No size limit either: SQLite would cut the WAL to nothing at each last
+    /// close, and opening a pool over an empty WAL writes to the file, which would make every start of
+    /// Locus wait for a writer another process holds; automatic checkpoints keep it at a few MB.
     private static func keepCompanionFiles(_ db: Database) throws {
         guard !db.configuration.readonly else { return }
         var persist: CInt = 1
@@ -74,22 +72,22 @@ public struct SQLiteHistoryStore: HistoryStore {
             sqlite3_file_control(db.sqliteConnection, nil, SQLITE_FCNTL_PERSIST_WAL, flag)
         }
         guard code == SQLITE_OK else { throw DatabaseError(resultCode: ResultCode(rawValue: code)) }
-        try db.execute(sql: "PRAGMA journal_size_limit = \(walSizeLimit)")
     }
 
     private func migrate() throws(HistoryStoreError) {
         // Two processes opening a fresh file at once both see an empty schema and race to create it;
         // the loser's transaction fails and, on retry, finds the migration already applied.
-        let unknown: [String]
+        let applied: Set<String>
         do {
-            unknown = try pool.read { db in
-                try Self.migrator.appliedIdentifiers(db).subtracting(Self.migrator.migrations)
-            }
-            .sorted()
+            applied = try pool.read { db in try Self.migrator.appliedIdentifiers(db) }
         } catch {
             throw .migrationFailed(path: path, reason: Self.reason(error))
         }
+        let unknown = applied.subtracting(Self.migrator.migrations).sorted()
         guard unknown.isEmpty else { throw .newerSchema(path: path, unknownMigrations: unknown) }
+        // A store already at this schema is opened with reads only: a writer another process holds
+        // for long must not keep this one from starting (a one-shot command's deadline, a dashboard).
+        guard !applied.isSuperset(of: Self.migrator.migrations) else { return }
         var attempts = 0
         while true {
             do {

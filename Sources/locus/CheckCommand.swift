@@ -4,7 +4,8 @@ import LocusCore
 import LocusEngine
 import LocusStore
 
-/// `locus check [--config FILE]`: one line for a monitoring system, with its exit code.
+/// `locus check [--config FILE] [--timeout DURATION]`: one line for a monitoring system, with its
+/// exit code, within the deadline whatever hangs.
 struct CheckCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "check",
@@ -14,29 +15,56 @@ struct CheckCommand: AsyncParsableCommand {
             does, with the migrations in the store: interrupted, failed and rollback-failed ones are
             CRITICAL, requests waiting for approval longer than half of expire_after a WARNING. Exit
             status 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (including an invalid configuration, whose
-            errors go to stderr).
+            errors go to stderr, and a pass that did not end within --timeout, which names what had
+            not answered).
             """
     )
 
     @OptionGroup var options: EngineCommandOptions
 
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "End within this long whatever hangs, UNKNOWN naming what had not answered.",
+            valueName: "DURATION"
+        )
+    )
+    var timeout = "10s"
+
+    func validate() throws {
+        _ = try OneShotTimeout.parse(timeout)
+    }
+
     func run() async throws {
-        let snapshot: Snapshot
-        let concerns: [MigrationConcern]
-        do {
-            let opened = try options.open()
-            snapshot = try await opened.engine.runOnce()
-            concerns = await Self.migrationConcerns(
-                MigrationDesk(config: opened.engine.config, store: opened.store)
-            )
-        } catch let exit as ExitCode where exit == ExitCode(1) {
-            print("LOCUS UNKNOWN - the configuration is invalid (errors on stderr)")
-            throw ExitCode(CheckStatus.unknown.exitCode)
-        } catch {
-            print("LOCUS UNKNOWN - \(error)")
-            throw ExitCode(CheckStatus.unknown.exitCode)
-        }
-        let result = CheckResult(snapshot, migrations: concerns)
+        let deadline = try OneShotTimeout.parse(timeout)
+        let engine = OneShotDeadline.Slot<Engine>()
+        let result: CheckResult = try await OneShotDeadline.run(
+            timeout: deadline,
+            expired: {
+                let missing = engine.value?.progress.missing ?? ["the store (opening it)"]
+                print("LOCUS UNKNOWN - no answer within \(timeout) from \(missing.joined(separator: ", "))")
+                fflush(nil)
+                Foundation.exit(CheckStatus.unknown.exitCode)
+            },
+            operation: {
+                do {
+                    let opened = try options.open()
+                    engine.fill(opened.engine)
+                    let snapshot = try await opened.engine.runOnce()
+                    opened.engine.progress.waiting(on: "the store (reading the migrations)")
+                    let concerns = await Self.migrationConcerns(
+                        MigrationDesk(config: opened.engine.config, store: opened.store)
+                    )
+                    return CheckResult(snapshot, migrations: concerns)
+                } catch let exit as ExitCode where exit == ExitCode(1) {
+                    print("LOCUS UNKNOWN - the configuration is invalid (errors on stderr)")
+                    throw ExitCode(CheckStatus.unknown.exitCode)
+                } catch {
+                    print("LOCUS UNKNOWN - \(error)")
+                    throw ExitCode(CheckStatus.unknown.exitCode)
+                }
+            }
+        )
         print(result.line)
         throw ExitCode(result.exitCode)
     }
@@ -50,5 +78,15 @@ struct CheckCommand: AsyncParsableCommand {
         } catch {
             return [MigrationConcern(migrationID: "", severity: .warning, text: "cannot read the migrations: \(error)")]
         }
+    }
+}
+
+/// `--timeout DURATION` of the one-shot commands.
+enum OneShotTimeout {
+    static func parse(_ text: String) throws -> Duration {
+        guard let duration = try? Duration(configText: text), duration > .zero else {
+            throw ValidationError("--timeout \(text): give a duration like \"10s\" or \"2m\"")
+        }
+        return duration
     }
 }

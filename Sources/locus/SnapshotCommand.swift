@@ -13,7 +13,9 @@ struct SnapshotCommand: AsyncParsableCommand {
             Reads every inventory, resolves every workload EID once, fetches every registration table,
             compares with what earlier runs stored, and prints workloads, alerts, sources and recent
             events: a table, or with --json the document described in CONFIG.md. Exits 0 whenever it
-            printed the picture (critical alerts included), 1 when the configuration is invalid.
+            printed the picture (critical alerts included), 1 when the configuration is invalid or the
+            pass did not end within --timeout: it then prints what it had found and names on stderr
+            what had not answered.
             """
     )
 
@@ -22,14 +24,53 @@ struct SnapshotCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Print the JSON document of CONFIG.md instead of a table.")
     var json = false
 
+    @Option(
+        name: .long,
+        help: ArgumentHelp("End within this long whatever hangs, with what was found by then.", valueName: "DURATION")
+    )
+    var timeout = "60s"
+
+    func validate() throws {
+        _ = try OneShotTimeout.parse(timeout)
+    }
+
     func run() async throws {
-        let snapshot = try await options.takeSnapshot()
+        let deadline = try OneShotTimeout.parse(timeout)
+        let engine = OneShotDeadline.Slot<Engine>()
+        let json = json
+        let timeout = timeout
+        let snapshot = try await OneShotDeadline.run(
+            timeout: deadline,
+            expired: {
+                let missing = engine.value?.progress.missing ?? ["the store (opening it)"]
+                StandardError.write([
+                    "locus snapshot: no answer within \(timeout) from \(missing.joined(separator: ", ")); "
+                        + "what was found by then follows"
+                ])
+                if let found = engine.value,
+                    let partial = OneShotDeadline.ask(within: .seconds(2), { await found.snapshotSoFar() })
+                {
+                    try? Self.print(partial, json: json)
+                }
+                Foundation.exit(1)
+            },
+            operation: {
+                let opened = try options.open()
+                engine.fill(opened.engine)
+                return try await opened.engine.runOnce()
+            }
+        )
+        try Self.print(snapshot, json: json)
+    }
+
+    private static func print(_ snapshot: Snapshot, json: Bool) throws {
         if json {
             var data = try SnapshotDocument(snapshot).jsonData()
             data.append(UInt8(ascii: "\n"))
             FileHandle.standardOutput.write(data)
         } else {
-            print(SnapshotTable(snapshot).render(), terminator: "")
+            Swift.print(SnapshotTable(snapshot).render(), terminator: "")
+            fflush(nil)
         }
     }
 }
