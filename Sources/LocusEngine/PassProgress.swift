@@ -28,10 +28,12 @@ public final class PassProgress: Sendable {
         state.withLock { $0.waitingOn = what }
     }
 
-    /// The sources that have not answered yet, sorted, then what else the pass waits on.
+    /// The sources that have not answered yet, sorted, then what else the pass waits on; when every
+    /// source answered, the pass itself (its dependency probes, which are not sources).
     public var missing: [String] {
         state.withLock { state in
-            state.expected.subtracting(state.answered).sorted() + (state.waitingOn.map { [$0] } ?? [])
+            let missing = state.expected.subtracting(state.answered).sorted() + (state.waitingOn.map { [$0] } ?? [])
+            return missing.isEmpty ? ["the pass itself (its dependency probes)"] : missing
         }
     }
 }
@@ -41,21 +43,35 @@ public final class PassProgress: Sendable {
 /// thread of the cooperative pool).
 public enum OneShotDeadline {
     /// Runs `body`; if it has not returned after `timeout`, calls `expired` on the deadline's thread,
-    /// which must end the process.
+    /// which must end the process. Exactly one of them goes on: a body that returns once the deadline
+    /// has begun to act never returns here, so its caller never prints beside what `expired` prints.
     public static func run<Result>(
         timeout: Duration,
         expired: @escaping @Sendable () -> Never,
         operation body: () async throws -> Result
     ) async rethrows -> Result {
-        let finished = Flag()
+        let outcome = Claim()
         let seconds = Double(timeout.components.seconds) + Double(timeout.components.attoseconds) / 1e18
         let thread = Thread {
             Thread.sleep(forTimeInterval: seconds)
-            if !finished.isSet { expired() }
+            if outcome.claim() { expired() }
         }
         thread.start()
-        defer { finished.set() }
-        return try await body()
+        do {
+            let result = try await body()
+            if !outcome.claim() { await waitForTheEnd() }
+            return result
+        } catch {
+            if !outcome.claim() { await waitForTheEnd() }
+            throw error
+        }
+    }
+
+    /// Suspends until the deadline's `expired` ends the process.
+    private static func waitForTheEnd() async -> Never {
+        while true {
+            try? await Task.sleep(for: .seconds(3600))
+        }
     }
 
     /// Waits up to `grace` on this (non-pool) thread for `work` to give an answer: what the deadline can
@@ -75,10 +91,14 @@ public enum OneShotDeadline {
         return answer.value
     }
 
-    private final class Flag: Sendable {
-        private let atomic = Atomic(false)
-        var isSet: Bool { atomic.load(ordering: .acquiring) }
-        func set() { atomic.store(true, ordering: .releasing) }
+    /// Taken once, by the body returning or by the deadline.
+    private final class Claim: Sendable {
+        private let taken = Atomic(false)
+
+        /// True for the first caller only.
+        func claim() -> Bool {
+            taken.compareExchange(expected: false, desired: true, ordering: .acquiringAndReleasing).exchanged
+        }
     }
 
     /// A value one thread sets and another reads: the engine a command made, for its deadline.

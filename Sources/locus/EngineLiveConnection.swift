@@ -47,9 +47,14 @@ enum EngineLiveConnection {
             isReadOnly: isReadOnly,
             snapshot: { await engine.snapshot }
         )
+        let feed = MigrationBoardFeed(desk: desk, isReadOnly: isReadOnly)
         return MigrationConnection(
-            boards: MigrationBoardFeed(desk: desk, isReadOnly: isReadOnly).boards(),
-            perform: { command in await console.perform(command) },
+            boards: feed.boards(),
+            perform: { command in
+                let outcome = await console.perform(command)
+                feed.refresh()
+                return outcome
+            },
             runnerEnded: { pid, log in
                 let ended = await MigrationConsole.waitForRunner(pid, log: log)
                 return RunnerExit(status: ended.status, lastLine: ended.lastLine)

@@ -16,7 +16,7 @@ struct OneShotDeadlineTests {
         #expect(progress.missing == ["lab-dns", "store (writing what was found)"])
         progress.waiting(on: nil)
         progress.answered("lab-dns")
-        #expect(progress.missing.isEmpty)
+        #expect(progress.missing == ["the pass itself (its dependency probes)"])
     }
 
     @Test func aBodyThatEndsInTimeNeverMeetsItsDeadline() async throws {

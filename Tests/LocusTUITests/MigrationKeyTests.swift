@@ -128,6 +128,29 @@ struct MigrationKeyTests {
         #expect(state.requests.isEmpty)
     }
 
+    @Test func keysTypedAheadOfAQuestionNeverAnswerIt() throws {
+        let data = M.data(M.board(M.mixed))
+        let reduceKey: (UIState, Key) -> UIState = { state, key in
+            if let next = LiveKeys.reduce(state, key: key, data: data, visibleRows: rows) { return next }
+            return Shell.action(for: key, in: state).map { Shell.reduce(state, $0) } ?? state
+        }
+        let asked = Shell.reduce(migrationsView, keys: [.character("a"), .enter, .character("y")], by: reduceKey)
+        #expect(asked.confirmation?.action == "Approve migration")
+        #expect(asked.requests.isEmpty)
+        // Once drawn, the next read answers it.
+        let answered = Shell.reduce(asked, keys: [.enter], by: reduceKey)
+        #expect(answered.confirmation == nil)
+        #expect(answered.requests.count == 1)
+    }
+
+    @Test func aSiteListWithNothingToChooseClosesInsteadOfChoosing() {
+        var state = UIState()
+        state.sitePicker = SitePicker(workload: "web-01", fromSite: "dc-east", sites: [])
+        let next = MigrationKeys.reducePicker(state, key: .enter)
+        #expect(next.sitePicker == nil)
+        #expect(next.prompt == nil)
+    }
+
     @Test func quittingWhileARunnerThisProcessStartedRunsAsksFirst() throws {
         var state = UIState()
         state.runnersStarted = ["m-00000002": 4242]

@@ -43,7 +43,7 @@ public struct MigrationConsole: Sendable {
     private func perform(_ command: MigrationCommand, origin: AuditOrigin) async throws -> MigrationCommandOutcome {
         switch command {
         case .request(let workload, let site, let address, let reason):
-            let snapshot = await snapshot()
+            let snapshot = await checkedSnapshot(of: workload)
             let draft = try desk.draft(
                 workload: workload,
                 to: site,
@@ -58,7 +58,7 @@ public struct MigrationConsole: Sendable {
             let preflight = recorded.state == .ready ? "preflight passed" : "preflight failed, see its checklist"
             return MigrationCommandOutcome(message: "requested \(recorded.id) (\(recorded.summary)): \(preflight)")
         case .preflight(let read):
-            let result = try await desk.preflight(read, snapshot: await snapshot(), at: Date())
+            let result = try await desk.preflight(read, snapshot: await checkedSnapshot(of: read.workload), at: Date())
             let recorded = try await desk.decide(.recordPreflight(result), on: read, origin: origin)
             return MigrationCommandOutcome(
                 message: "preflight of \(read.id) \(result.passed ? "passed" : "failed"): it is \(recorded.state)"
@@ -79,11 +79,15 @@ public struct MigrationConsole: Sendable {
                         "approved \(read.id): [migration] start = \"manual\", `locus migrate run \(read.id)` runs it"
                 )
             }
-            return startRunner(
+            var started = startRunner(
                 ["migrate", "run", read.id],
                 for: read.id,
                 saying: "approved \(read.id): the cutover starts"
             )
+            if started.isRefusal {
+                started.message = "approved \(read.id), but its runner did not start: " + started.message
+            }
+            return started
         case .reject(let read, let reason):
             _ = try await desk.decide(.reject(reason: reason), on: read, origin: origin)
             return MigrationCommandOutcome(message: "rejected \(read.id) as \(origin.user)")
@@ -97,11 +101,52 @@ public struct MigrationConsole: Sendable {
             _ = try await desk.decide(.cancel(reason: reason), on: read, origin: origin)
             return MigrationCommandOutcome(message: "cancelled \(read.id) as \(origin.user)")
         case .rollback(let read):
+            try await checkUnchanged(read)
             return startRunner(["migrate", "rollback", read.id], for: read.id, saying: "rolling \(read.id) back")
         case .resume(let read):
+            try await checkUnchanged(read)
             return startRunner(["migrate", "resume", read.id], for: read.id, saying: "resuming \(read.id)")
         case .runNow(let read):
+            try await checkUnchanged(read)
             return startRunner(["migrate", "run", read.id, "--now"], for: read.id, saying: "starting \(read.id) now")
+        }
+    }
+
+    /// How long a request or preflight waits for the engine to have checked the workload's dependencies.
+    static let dependencyCheckWait: Duration = .seconds(10)
+
+    /// The engine's snapshot once every dependency `workload` declares has been checked at least once,
+    /// or at `dependencyCheckWait` whatever it holds then.
+    ///
+    /// The preflight works from one complete engine pass, as `locus migrate` and the runner have it
+    /// (`Engine.runOnce`). A dashboard asked right after it started would otherwise give it a snapshot
+    /// without the dependencies' states: a preflight that passes without their checks, and a digest the
+    /// runner's own preflight never matches, so the approval is voided when the cutover starts.
+    func checkedSnapshot(of workload: String) async -> Snapshot {
+        let deadline = ContinuousClock.now + Self.dependencyCheckWait
+        while true {
+            let current = await snapshot()
+            if Self.hasCheckedDependencies(of: workload, in: current) || ContinuousClock.now >= deadline {
+                return current
+            }
+            try? await Task.sleep(for: .milliseconds(100))
+        }
+    }
+
+    /// Whether the snapshot has a state for each declared dependency of `workload` that a check gave
+    /// (the engine lists one not checked yet without a time); true for a workload it does not know.
+    static func hasCheckedDependencies(of workload: String, in snapshot: Snapshot) -> Bool {
+        guard let found = snapshot.workloads[workload], !found.spec.dependencies.isEmpty else { return true }
+        return !found.dependencies.isEmpty && found.dependencies.allSatisfy { $0.checkedAt != nil }
+    }
+
+    /// The runner these start records its own claim on the migration as it then reads it: the version
+    /// the operator confirmed is compared first, so a migration changed meanwhile (approvals voided and
+    /// given again, interrupted at another step) is refused rather than run as it now is.
+    private func checkUnchanged(_ read: Migration) async throws(MigrationStoreError) {
+        let current = try await desk.existing(read.id)
+        guard current.version == read.version else {
+            throw .conflict(id: read.id, current: current, expectedVersion: read.version)
         }
     }
 
@@ -130,15 +175,25 @@ public struct MigrationConsole: Sendable {
     /// line of its log.
     public static func waitForRunner(_ pid: Int32, log: String) async -> (status: Int32, lastLine: String) {
         var status: Int32 = 0
+        var known = true
         while true {
             let reaped = waitpid(pid, &status, WNOHANG)
-            if reaped == pid || reaped == -1 { break }
+            if reaped == pid { break }
+            if reaped == -1, errno != EINTR {
+                // Not (or no longer) this process's child: reaped elsewhere, so its status is unknown.
+                known = false
+                break
+            }
             try? await Task.sleep(for: .milliseconds(250))
         }
-        let exit = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
         let text = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
         let last = text.split(separator: "\n").last.map(String.init) ?? ""
-        return (exit, last)
+        return (known ? exitStatus(status) : -1, last)
+    }
+
+    /// A wait status as a shell gives it: the exit code, or 128 + the signal.
+    static func exitStatus(_ status: Int32) -> Int32 {
+        (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
     }
 
     /// A refusal as the operator reads it on the status line.

@@ -188,7 +188,7 @@ public struct MigrationDesk: Sendable {
     }
 
     /// Records `action` on the version read; when another reader was first, what it recorded.
-    private func record(
+    func record(
         _ action: MigrationAction,
         on migration: Migration,
         origin: AuditOrigin,

@@ -127,21 +127,14 @@ public final class Dashboard {
                 if keys.isEmpty && terminal.inputHungUp() {
                     return .signal(.hangUp)
                 }
-                for key in keys {
-                    if key == .resize {
-                        backend.invalidate()
-                    } else if let data = live.data,
-                        let next = LiveKeys.reduce(
-                            state,
-                            key: key,
-                            data: data,
-                            visibleRows: Shell.liveListRows(size: terminal.size)
-                        )
+                if keys.contains(.resize) { backend.invalidate() }
+                let rows = Shell.liveListRows(size: terminal.size)
+                state = Shell.reduce(state, keys: keys) { state, key in
+                    if let data = live.data, let next = LiveKeys.reduce(state, key: key, data: data, visibleRows: rows)
                     {
-                        state = next
-                    } else if let action = Shell.action(for: key, in: state) {
-                        state = Shell.reduce(state, action)
+                        return next
                     }
+                    return Shell.action(for: key, in: state).map { Shell.reduce(state, $0) } ?? state
                 }
             case .minuteChanged:
                 live.steadyRTTs()
@@ -164,7 +157,9 @@ public final class Dashboard {
                 }
             case .runnerEnded(let id, let pid, let exit):
                 if state.runnersStarted[id] == pid { state.runnersStarted[id] = nil }
-                if exit.status != 0 {
+                if exit.status == -1 {
+                    state.message = StatusMessage(.info, "the runner of \(id) ended: \(exit.lastLine)")
+                } else if exit.status != 0 {
                     state.message = StatusMessage(.error, "the runner of \(id) exited \(exit.status): \(exit.lastLine)")
                 }
             }

@@ -2,6 +2,20 @@
 public enum Shell {}
 
 extension Shell {
+    /// The state after the keys of one read, each reduced by `reduceKey`. A question is answered only
+    /// once it has been drawn: the keys typed ahead or pasted after the one that asked it are dropped,
+    /// so no Enter confirms a decision the operator has not seen.
+    static func reduce(_ state: UIState, keys: [Key], by reduceKey: (UIState, Key) -> UIState) -> UIState {
+        var state = state
+        var wasAsking = state.confirmation != nil
+        for key in keys where key != .resize {
+            if state.confirmation != nil, !wasAsking { break }
+            wasAsking = state.confirmation != nil
+            state = reduceKey(state, key)
+        }
+        return state
+    }
+
     /// The state after `action`. Pure: no terminal, no clock, no I/O.
     public static func reduce(_ state: UIState, _ action: Action) -> UIState {
         var state = state

@@ -118,7 +118,11 @@ enum MigrationKeys {
 
     /// Keys while the site list is open: it takes every key.
     static func reducePicker(_ state: UIState, key: Key) -> UIState {
-        guard var picker = state.sitePicker else { return state }
+        guard var picker = state.sitePicker, picker.sites.indices.contains(picker.selection) else {
+            var closed = state
+            closed.sitePicker = nil
+            return closed
+        }
         var next = state
         next.message = nil
         switch key {
