@@ -30,6 +30,12 @@ public enum LiveHeader {
     public static func segments(_ data: LiveData, lineDrawing: LineDrawing) -> [HeaderBar.Segment] {
         let snapshot = data.snapshot
         var segments: [HeaderBar.Segment] = [" Locus", "·", HeaderBar.Segment(snapshot.configName)]
+        // Right after where the operator is: a narrow screen cuts the header from its end, and what
+        // waits for the viewer must survive 80 columns and less, whichever view is open.
+        if let waiting = data.migrations?.waitingForViewer, let first = waiting.first {
+            let text = waiting.count == 1 ? "\(first.id) waits for you" : "\(waiting.count) migrations wait for you"
+            segments.append(HeaderBar.Segment("· ! \(text)", style: Style(.warn, .bold)))
+        }
         let moving = movingCount(snapshot, now: data.now)
         segments.append(
             HeaderBar.Segment(
@@ -49,10 +55,6 @@ public enum LiveHeader {
             segments.append(
                 HeaderBar.Segment("\(count) \(AlertText.word(severity).lowercased())", style: Style(mark.role, .bold))
             )
-        }
-        if let waiting = data.migrations?.waitingForViewer, let first = waiting.first {
-            let text = waiting.count == 1 ? "\(first.id) waits for you" : "\(waiting.count) migrations wait for you"
-            segments.append(HeaderBar.Segment("· ! \(text)", style: Style(.warn, .bold)))
         }
         segments.append("·")
         for source in snapshot.sortedSources {

@@ -29,7 +29,10 @@ public struct ConfirmationDialog: Widget {
 
     /// The box the dialog occupies when drawn centred in `area`.
     public func box(in area: Rect) -> Rect {
-        let textWidth = min(max(36, question.terminalWidth, keysHint.terminalWidth), 72)
+        // As wide as its longest line allows, details included: a detail wrapped in a narrow box splits
+        // what the operator reviews (the digest from its word, from → to) while the screen has room.
+        let widest = ([question, keysHint] + details).map(\.terminalWidth).max() ?? 0
+        let textWidth = min(max(36, widest), 72)
         let width = min(area.width, textWidth + 4)
         let lines = body(width: width - 4)
         return area.centered(Size(width: width, height: lines.count + 2))
