@@ -11,8 +11,7 @@ extension Engine {
     /// migration open, and where completed migrations took workloads (believed until the inventory
     /// agrees).
     ///
-    /// Migrations are read here only: no store-poll path exists yet, so a migration that completes
-    /// while this engine runs is followed from the next start on.
+    /// Migrations that change while the engine runs come through `follow`.
     func prepare() async {
         guard !prepared else { return }
         prepared = true
@@ -51,6 +50,12 @@ extension Engine {
             )
             submit([.source(health)])
         }
+    }
+
+    /// Follows migrations read from the store while the engine runs (the dashboard reads them): a
+    /// cutover that completes or is rolled back here counts at once, as `prepare` counts those before.
+    public func follow(_ migrations: [Migration]) {
+        submit([.migrations(migrations)])
     }
 
     /// Writes a batch; the store's health follows whether it could.

@@ -48,8 +48,25 @@ enum EngineLiveConnection {
             snapshot: { await engine.snapshot }
         )
         let feed = MigrationBoardFeed(desk: desk, isReadOnly: isReadOnly)
+        let (boards, continuation) = AsyncStream.makeStream(
+            of: MigrationBoard.self,
+            bufferingPolicy: .bufferingNewest(1)
+        )
+        // The engine follows what the board reads: a cutover watched to its end moves its workload.
+        let follower = Task {
+            var followed: [Migration]?
+            for await board in feed.boards() {
+                if board.error == nil, board.migrations != followed {
+                    followed = board.migrations
+                    await engine.follow(board.migrations)
+                }
+                continuation.yield(board)
+            }
+            continuation.finish()
+        }
+        continuation.onTermination = { _ in follower.cancel() }
         return MigrationConnection(
-            boards: feed.boards(),
+            boards: boards,
             perform: { command in
                 let outcome = await console.perform(command)
                 feed.refresh()

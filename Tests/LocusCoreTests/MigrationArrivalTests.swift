@@ -127,6 +127,48 @@ struct MigrationArrivalTests {
         #expect(world.alerts[Self.outdated] == nil)
     }
 
+    @Test func aCutoverWatchedToItsEndCountsAtOnceAndItsRollbackUndoesIt() throws {
+        var world = world([], declaring: Self.declared())
+        #expect(world.alerts[Self.mismatch] != nil, "the mapping already says dc-west")
+        var running = Self.completed("m-00000001")
+        running.state = .executing
+        _ = correlator.ingest([.migrations([running])], into: &world, now: F.at(2))
+        #expect(world.workloads["web-07"]?.hasPendingMigration == true)
+        #expect(world.workloads["web-07"]?.spec.site == "dc-east")
+
+        let completed = Self.completed("m-00000001", at: F.at(3))
+        _ = correlator.ingest([.migrations([completed])], into: &world, now: F.at(3))
+        #expect(world.workloads["web-07"]?.hasPendingMigration == false)
+        #expect(world.workloads["web-07"]?.spec.site == "dc-west")
+        #expect(world.alerts[Self.mismatch] == nil)
+        #expect(world.alerts[Self.outdated] != nil)
+        // Read again, it changes nothing.
+        let again = world.apply(.migrations([completed]))
+        #expect(again.touchedWorkloads.isEmpty)
+
+        var rolledBack = completed
+        rolledBack.state = .rolledBack
+        _ = correlator.ingest([.migrations([rolledBack])], into: &world, now: F.at(4))
+        #expect(world.workloads["web-07"]?.spec.site == "dc-east")
+        #expect(world.alerts[Self.outdated] == nil)
+    }
+
+    @Test func aMigrationTakenOverAtStartAndDoneWithIsNotTakenAgainWhenReadAgain() throws {
+        var world = world([Self.completed("m-00000001")], declaring: Self.declared())
+        _ = correlator.ingest(
+            [.inventoryLoaded(source: "main", workloads: [Self.declared(site: "dc-west", address: "10.2.0.7")])],
+            into: &world,
+            now: F.at(2)
+        )
+        _ = correlator.ingest(
+            [.inventoryLoaded(source: "main", workloads: [Self.declared()])],
+            into: &world,
+            now: F.at(3)
+        )
+        _ = correlator.ingest([.migrations([Self.completed("m-00000001")])], into: &world, now: F.at(4))
+        #expect(world.workloads["web-07"]?.spec.site == "dc-east", "the inventory moved on after it; it is believed")
+    }
+
     @Test func withoutAnyMigrationNothingChanges() throws {
         let world = world([], declaring: Self.declared())
         #expect(world.workloads["web-07"]?.spec.site == "dc-east")

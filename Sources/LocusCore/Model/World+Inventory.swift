@@ -19,6 +19,46 @@ extension World {
             change.touchedSources.insert(source)
         }
         inventoryReads[source] = InventoryRead(workloads: declared, readAt: sources[source]?.checkedAt)
+        change.merge(remerge(readBy: source))
+        return change
+    }
+
+    /// Follows the migrations a running process learns of after it started (a cutover watched to its
+    /// end): the workloads they mark, and where a completed one took its workload, as `seed` does at
+    /// start; the inventories' last reads are merged again so the arrival counts at once.
+    mutating func follow(_ migrations: [Migration]) -> WorldChange {
+        var change = WorldChange()
+        let open = Set(migrations.filter { !$0.state.isClosed }.map(\.workload))
+        if open != pendingMigrations {
+            for name in open.symmetricDifference(pendingMigrations) where workloads[name] != nil {
+                workloads[name]?.hasPendingMigration = open.contains(name)
+                change.touchedWorkloads.insert(name)
+            }
+            pendingMigrations = open
+        }
+        let newest = MigrationArrival.newestCompleted(in: migrations)
+        // Each completed migration counts once: when its inventory has caught up it is done with.
+        let arrived = newest.filter { !followedArrivals.contains($0.value.migrationID) }
+        // One rolled back since: the workload is where its inventory says again.
+        let states = Dictionary(migrations.map { ($0.id, $0.state) }, uniquingKeysWith: { first, _ in first })
+        let undone = arrivals.filter { _, arrival in
+            states[arrival.migrationID].map { $0 != .completed } ?? false
+        }
+        guard !arrived.isEmpty || !undone.isEmpty else { return change }
+        for name in undone.keys { arrivals[name] = nil }
+        for (name, arrival) in arrived {
+            arrivals[name] = arrival
+            followedArrivals.insert(arrival.migrationID)
+        }
+        let ids = (arrived.values.map(\.migrationID) + undone.values.map(\.migrationID)).sorted()
+        change.merge(remerge(readBy: "migration \(ids.joined(separator: ", "))"))
+        return change
+    }
+
+    /// Merges every source's last read again; touches only workloads whose result changed. `source`
+    /// names what caused it, for the re-addressing it finds.
+    private mutating func remerge(readBy source: String) -> WorldChange {
+        var change = WorldChange()
         let merged = InventoryMerge.merge(inventoryReads, order: inventoryOrder)
         for (name, read) in merged {
             var declaration = read

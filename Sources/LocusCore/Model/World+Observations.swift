@@ -32,6 +32,8 @@ extension World {
             guard workloads[workload] != nil, workloads[workload]?.dependencies != states else { return WorldChange() }
             workloads[workload]?.dependencies = states
             return WorldChange(touchedWorkloads: [workload])
+        case .migrations(let migrations):
+            return follow(migrations)
         }
     }
 

@@ -38,6 +38,8 @@ public struct World: Sendable {
     /// The newest completed migration of each workload whose inventory has not agreed with it yet,
     /// taken over at start; dropped once the inventory agrees.
     var arrivals: [String: MigrationArrival] = [:]
+    /// The completed migrations whose arrival was taken (at start or since), by id: each counts once.
+    var followedArrivals: Set<String> = []
     /// Where each inventory source is written (its file, directory or URI), for messages that say
     /// what to update; the source's name where unknown.
     public var inventoryLocations: [String: String] = [:]
@@ -138,6 +140,7 @@ public struct World: Sendable {
     /// the inventory to update is named meanwhile (`inventory-outdated`).
     public mutating func seed(completedMigrations migrations: [Migration]) {
         arrivals = MigrationArrival.newestCompleted(in: migrations)
+        followedArrivals = Set(migrations.filter { $0.state == .completed }.map(\.id))
     }
 
     /// Takes over the moves earlier processes saw (`move` events, oldest first), so that a workload
