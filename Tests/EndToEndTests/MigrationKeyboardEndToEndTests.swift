@@ -200,13 +200,13 @@ struct MigrationKeyboardEndToEndTests {
     }
 
     /// The smallest screens the dashboard supports still say what state a migration is in and who must
-    /// act, without colour too (TERM=screen, NO_COLOR).
-    @Test func aSelectedMigrationKeepsItsSignAndScrollsAt80x24And60x15OnTwoTerminalTypes() async throws {
+    /// act, on the console's terminal type and without colour too (TERM=linux; TERM=screen, NO_COLOR).
+    @Test func aSelectedMigrationKeepsItsSignAndScrollsAt80x24And60x15OnEachTerminalType() async throws {
         let lab = try await MigrationLab()
         let server = try await SSHServer()
         let client = try server.authorize("ops1")
         let id = try await lab.request(try #require(lab.sites.keys.sorted().first), as: "ops3")
-        for (term, environment) in [("tmux-256color", [:]), ("screen", ["NO_COLOR": "1"])] {
+        for (term, environment) in [("tmux-256color", [:]), ("screen", ["NO_COLOR": "1"]), ("linux", [:])] {
             let approver = try SSHDashboard(
                 client,
                 lab: lab,

@@ -143,6 +143,15 @@ struct MigrationKeyTests {
         #expect(answered.requests.count == 1)
     }
 
+    @Test func theFilterNarrowsTheMigrationsAndTheKeysActOnWhatIsShown() throws {
+        var state = migrationsView
+        state.filter = "cache"
+        let data = M.data(M.board(M.mixed))
+        #expect(LiveRows.keys(of: .migrations, data: data, filter: state.filter, sort: .name) == ["m-00000004"])
+        state = try press([.character("u")], state, data)
+        #expect(state.confirmation?.object == "m-00000004")
+    }
+
     @Test func aSiteListWithNothingToChooseClosesInsteadOfChoosing() {
         var state = UIState()
         state.sitePicker = SitePicker(workload: "web-01", fromSite: "dc-east", sites: [])

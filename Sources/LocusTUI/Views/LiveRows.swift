@@ -14,7 +14,7 @@ public enum LiveRows {
         case .events:
             return events(data.snapshot, filter: filter).indices.map { String($0) }
         case .migrations:
-            return data.migrations?.ordered.map(\.id) ?? []
+            return data.migrations.map { migrations($0, filter: filter).map(\.id) } ?? []
         }
     }
 
@@ -22,6 +22,16 @@ public enum LiveRows {
         let words = lowercasedWords(filter)
         return snapshot.sortedAlerts.filter { alert in
             matches(words, in: [alert.subject, alert.kind.rawValue, alert.severity.rawValue, alert.message])
+        }
+    }
+
+    /// The board's migrations in the order shown, those matching every word of `filter` (id, workload,
+    /// sites, state, requester).
+    static func migrations(_ board: MigrationBoard, filter: String) -> [Migration] {
+        let words = lowercasedWords(filter)
+        guard !words.isEmpty else { return board.ordered }
+        return board.ordered.filter { m in
+            matches(words, in: [m.id, m.workload, m.fromSite, m.toSite, m.state.rawValue, m.requestedBy])
         }
     }
 

@@ -130,7 +130,7 @@ public enum LiveScreen {
                 )
                 break
             }
-            let migrations = board.ordered
+            let migrations = LiveRows.migrations(board, filter: filter)
             let keys = migrations.map(\.id)
             let waiting = board.waitingForViewer.count
             var footer =
@@ -143,7 +143,8 @@ public enum LiveScreen {
                 count: migrations.count,
                 keys: keys,
                 position: position,
-                empty: "No migrations yet: m on a workload requests one",
+                empty: board.migrations.isEmpty
+                    ? "No migrations yet: m on a workload requests one" : "No migration matches the filter",
                 footer: footer,
                 focused: listFocused,
                 area: panes.list,

@@ -217,7 +217,7 @@ enum MigrationKeys {
 
     /// The migration under the cursor, in the order shown.
     static func selected(_ state: UIState, board: MigrationBoard, visibleRows: Int) -> Migration? {
-        let ordered = board.ordered
+        let ordered = LiveRows.migrations(board, filter: state.filter)
         guard !ordered.isEmpty else { return nil }
         let table = state.live.position(.migrations).tableState(keys: ordered.map(\.id), visibleRows: visibleRows)
         return ordered[table.selection]
