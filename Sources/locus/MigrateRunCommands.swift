@@ -44,11 +44,12 @@ struct MigrateRunCommand: AsyncParsableCommand {
     @OptionGroup var options: MigrationOptions
     @Argument(help: "The migration id.") var id: String
     @Flag(name: .long, help: "Start now, outside the maintenance window (audited).") var now = false
+    @OptionGroup var expected: ExpectedVersion
 
     func run() async throws {
         let runner = try cutoverRunner(options)
         try await runningCutover(success: .completed) { () async throws(CutoverRunError) in
-            try await runner.run(id, now: now)
+            try await runner.run(id, now: now, expectedVersion: expected.version)
         }
     }
 }
@@ -86,11 +87,12 @@ struct MigrateRollbackCommand: AsyncParsableCommand {
     )
     @OptionGroup var options: MigrationOptions
     @Argument(help: "The migration id.") var id: String
+    @OptionGroup var expected: ExpectedVersion
 
     func run() async throws {
         let runner = try cutoverRunner(options)
         try await runningCutover(success: .rolledBack) { () async throws(CutoverRunError) in
-            try await runner.rollback(id)
+            try await runner.rollback(id, expectedVersion: expected.version)
         }
     }
 }
@@ -107,11 +109,24 @@ struct MigrateResumeCommand: AsyncParsableCommand {
     @OptionGroup var options: MigrationOptions
     @Argument(help: "The migration id.") var id: String
     @Flag(name: .long, help: "Run the mover again if it was running when the runner stopped.") var rerunMover = false
+    @OptionGroup var expected: ExpectedVersion
 
     func run() async throws {
         let runner = try cutoverRunner(options)
         try await runningCutover(success: .completed) { () async throws(CutoverRunError) in
-            try await runner.resume(id, rerunMover: rerunMover)
+            try await runner.resume(id, rerunMover: rerunMover, expectedVersion: expected.version)
         }
     }
+}
+
+/// `--expect-version N`: what the dashboard passes for a decision the operator confirmed on version N.
+struct ExpectedVersion: ParsableArguments {
+    @Option(
+        name: .customLong("expect-version"),
+        help: ArgumentHelp(
+            "Refuse unless the migration is still at this version (`migrate show --json`: migration_version).",
+            valueName: "N"
+        )
+    )
+    var version: Int?
 }

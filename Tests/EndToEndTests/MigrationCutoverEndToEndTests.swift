@@ -90,7 +90,22 @@ struct MigrationCutoverEndToEndTests {
         )
         #expect(try lab.poolMemberAddress(backend: "be_web", server: moved) == oldAddress)
 
-        let back = try await lab.locus(as: "ops2", ["migrate", "rollback", id])
+        // A rollback decided on an older version (what a dashboard showed before a change) is refused
+        // by the runner's claim, and changes nothing.
+        let version = try #require(failed["migration_version"] as? Int)
+        let stale = try await lab.locus(
+            as: "ops2",
+            ["migrate", "rollback", id, "--expect-version", String(version - 1)]
+        )
+        #expect(stale.status == 1)
+        #expect(stale.stderr.contains("changed meanwhile"), "\(stale.stderr)")
+        let unchanged = try await lab.json(as: "ops3", ["migrate", "show", id])
+        #expect(unchanged.state == "failed" && unchanged["migration_version"] as? Int == version)
+
+        let back = try await lab.locus(
+            as: "ops2",
+            ["migrate", "rollback", id, "--expect-version", String(version)]
+        )
         #expect(back.status == 0, "\(back.stderr)\(back.stdout)")
         let rolledBack = try await lab.json(as: "ops3", ["migrate", "show", id])
         #expect(rolledBack.state == "rolled-back")

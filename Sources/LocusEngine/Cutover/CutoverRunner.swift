@@ -44,8 +44,9 @@ public struct CutoverRunner: Sendable {
     // MARK: - Run
 
     /// Runs approved migration `id`: claims it, waits for the maintenance window (unless `now`) and
-    /// for a place among `max_running`, re-runs the preflight, then the steps.
-    public func run(_ id: String, now: Bool) async throws(CutoverRunError) -> Migration {
+    /// for a place among `max_running`, re-runs the preflight, then the steps. With `expectedVersion`
+    /// the claim is refused unless the migration is still at the version the operator decided on.
+    public func run(_ id: String, now: Bool, expectedVersion: Int? = nil) async throws(CutoverRunError) -> Migration {
         var migration = try await read(id)
         guard migration.state == .approved else {
             throw .notRunnable(
@@ -60,7 +61,8 @@ public struct CutoverRunner: Sendable {
                 note: "runner pid \(getpid()) on \(origin.host)" + (now ? ", to start now (--now)" : ""),
                 takeOver: now
             ),
-            to: id
+            to: id,
+            expectedVersion: expectedVersion
         )
         await lease.startRenewing(held: migration.lease)
         defer { Task { await lease.stop() } }
@@ -148,7 +150,11 @@ public struct CutoverRunner: Sendable {
     /// Picks up an interrupted migration: each step found running is observed first and marked done
     /// when its effect is there. The mover runs again only with `rerunMover`, and never while its
     /// process group still has processes.
-    public func resume(_ id: String, rerunMover: Bool) async throws(CutoverRunError) -> Migration {
+    public func resume(
+        _ id: String,
+        rerunMover: Bool,
+        expectedVersion: Int? = nil
+    ) async throws(CutoverRunError) -> Migration {
         var migration = try await read(id)
         guard migration.state == .interrupted else {
             throw .notRunnable("migration \(id) is \(migration.state): only an interrupted migration resumes")
@@ -169,7 +175,7 @@ public struct CutoverRunner: Sendable {
             )
         }
         let lease = RunnerLease(id: id, store: store, policy: desk.policy, origin: origin, duration: leaseDuration)
-        migration = try await apply(.resume(lease: lease.lease()), to: id)
+        migration = try await apply(.resume(lease: lease.lease()), to: id, expectedVersion: expectedVersion)
         await lease.startRenewing(held: migration.lease)
         defer { Task { await lease.stop() } }
         report(
@@ -180,11 +186,11 @@ public struct CutoverRunner: Sendable {
 
     /// Rolls a completed, failed or interrupted migration back: the compensating steps of what began,
     /// in reverse order, then verify at the source.
-    public func rollback(_ id: String) async throws(CutoverRunError) -> Migration {
+    public func rollback(_ id: String, expectedVersion: Int? = nil) async throws(CutoverRunError) -> Migration {
         var migration = try await read(id)
         try checkNoMoverRunning(migration)
         let lease = RunnerLease(id: id, store: store, policy: desk.policy, origin: origin, duration: leaseDuration)
-        migration = try await apply(.rollback(lease: lease.lease()), to: id)
+        migration = try await apply(.rollback(lease: lease.lease()), to: id, expectedVersion: expectedVersion)
         await lease.startRenewing(held: migration.lease)
         defer { Task { await lease.stop() } }
         report("\(id): rolling back \(migration.summary)")
@@ -214,18 +220,22 @@ public struct CutoverRunner: Sendable {
         }
     }
 
-    /// The runner's own changes: the lease, not a version read, is what keeps another process out. A
-    /// storage error (a busy or briefly unreachable store) is retried a few times, so that a journal
-    /// entry is not lost to it.
+    /// The runner's own changes: the lease, not a version read, is what keeps another process out
+    /// (its first claim may also name the version an operator decided on). A storage error (a busy or
+    /// briefly unreachable store) is retried a few times, so that a journal entry is not lost to it.
     @discardableResult
-    func apply(_ action: MigrationAction, to id: String) async throws(CutoverRunError) -> Migration {
+    func apply(
+        _ action: MigrationAction,
+        to id: String,
+        expectedVersion: Int? = nil
+    ) async throws(CutoverRunError) -> Migration {
         var attempt = 0
         while true {
             do {
                 return try await store.apply(
                     action,
                     to: id,
-                    expectedVersion: nil,
+                    expectedVersion: expectedVersion,
                     policy: desk.policy,
                     origin: origin,
                     at: Date()

@@ -102,13 +102,25 @@ public struct MigrationConsole: Sendable {
             return MigrationCommandOutcome(message: "cancelled \(read.id) as \(origin.user)")
         case .rollback(let read):
             try await checkUnchanged(read)
-            return startRunner(["migrate", "rollback", read.id], for: read.id, saying: "rolling \(read.id) back")
+            return startRunner(
+                ["migrate", "rollback", read.id, "--expect-version", String(read.version)],
+                for: read.id,
+                saying: "rolling \(read.id) back"
+            )
         case .resume(let read):
             try await checkUnchanged(read)
-            return startRunner(["migrate", "resume", read.id], for: read.id, saying: "resuming \(read.id)")
+            return startRunner(
+                ["migrate", "resume", read.id, "--expect-version", String(read.version)],
+                for: read.id,
+                saying: "resuming \(read.id)"
+            )
         case .runNow(let read):
             try await checkUnchanged(read)
-            return startRunner(["migrate", "run", read.id, "--now"], for: read.id, saying: "starting \(read.id) now")
+            return startRunner(
+                ["migrate", "run", read.id, "--now", "--expect-version", String(read.version)],
+                for: read.id,
+                saying: "starting \(read.id) now"
+            )
         }
     }
 
@@ -140,8 +152,8 @@ public struct MigrationConsole: Sendable {
         return !found.dependencies.isEmpty && found.dependencies.allSatisfy { $0.checkedAt != nil }
     }
 
-    /// The runner these start records its own claim on the migration as it then reads it: the version
-    /// the operator confirmed is compared first, so a migration changed meanwhile (approvals voided and
+    /// The version the operator confirmed is compared here, for a refusal on the status line, and again
+    /// by the runner's claim (`--expect-version`): a migration changed meanwhile (approvals voided and
     /// given again, interrupted at another step) is refused rather than run as it now is.
     private func checkUnchanged(_ read: Migration) async throws(MigrationStoreError) {
         let current = try await desk.existing(read.id)
