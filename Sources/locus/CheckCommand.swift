@@ -32,11 +32,11 @@ struct CheckCommand: AsyncParsableCommand {
     var timeout = "10s"
 
     func validate() throws {
-        _ = try OneShotTimeout.parse(timeout)
+        _ = try TimeoutOption.parse(timeout)
     }
 
     func run() async throws {
-        let deadline = try OneShotTimeout.parse(timeout)
+        let deadline = try TimeoutOption.parse(timeout)
         let engine = OneShotDeadline.Slot<Engine>()
         let result: CheckResult = try await OneShotDeadline.run(
             timeout: deadline,
@@ -78,15 +78,5 @@ struct CheckCommand: AsyncParsableCommand {
         } catch {
             return [MigrationConcern(migrationID: "", severity: .warning, text: "cannot read the migrations: \(error)")]
         }
-    }
-}
-
-/// `--timeout DURATION` of the one-shot commands.
-enum OneShotTimeout {
-    static func parse(_ text: String) throws -> Duration {
-        guard let duration = try? Duration(configText: text), duration > .zero else {
-            throw ValidationError("--timeout \(text): give a duration like \"10s\" or \"2m\"")
-        }
-        return duration
     }
 }

@@ -38,7 +38,7 @@ struct LabMoveCommand: AsyncParsableCommand {
 
     func validate() throws {
         _ = try LabControlOptions.address(control)
-        _ = try LabControlOptions.duration(timeout)
+        _ = try TimeoutOption.parse(timeout)
     }
 
     func run() async throws {
@@ -56,7 +56,7 @@ struct LabMoveCommand: AsyncParsableCommand {
     }
 }
 
-/// `--control` and `--timeout`, as `locus lab move` and `locus lab status` take them.
+/// `--control`, as `locus lab move` and `locus lab status` take it, and their one exchange with the lab.
 enum LabControlOptions {
     static func address(_ text: String) throws -> SocketAddress {
         do {
@@ -64,13 +64,6 @@ enum LabControlOptions {
         } catch {
             throw ValidationError(error.description)
         }
-    }
-
-    static func duration(_ text: String) throws -> Duration {
-        guard let duration = try? Duration(configText: text), duration > .zero else {
-            throw ValidationError("--timeout \(text): give a duration like \"10s\" or \"2m\"")
-        }
-        return duration
     }
 
     /// The lab's reply, or its refusal (or silence) on stderr and exit status 1.
@@ -82,7 +75,11 @@ enum LabControlOptions {
     ) async throws -> LabControlReply {
         let reply: LabControlReply
         do {
-            reply = try await LabControlClient.send(request, to: address(control), timeout: duration(timeout))
+            reply = try await LabControlClient.send(
+                request,
+                to: address(control),
+                timeout: TimeoutOption.parse(timeout)
+            )
         } catch let error as LabControlError {
             StandardError.write(["\(command): \(error)"])
             throw ExitCode(1)

@@ -28,7 +28,7 @@ struct LabStatusCommand: AsyncParsableCommand {
 
     func validate() throws {
         _ = try LabControlOptions.address(control)
-        _ = try LabControlOptions.duration(timeout)
+        _ = try TimeoutOption.parse(timeout)
     }
 
     func run() async throws {

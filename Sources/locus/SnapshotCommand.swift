@@ -31,11 +31,11 @@ struct SnapshotCommand: AsyncParsableCommand {
     var timeout = "60s"
 
     func validate() throws {
-        _ = try OneShotTimeout.parse(timeout)
+        _ = try TimeoutOption.parse(timeout)
     }
 
     func run() async throws {
-        let deadline = try OneShotTimeout.parse(timeout)
+        let deadline = try TimeoutOption.parse(timeout)
         let engine = OneShotDeadline.Slot<Engine>()
         let json = json
         let timeout = timeout

@@ -108,8 +108,7 @@ private struct BoardReader {
     /// Nil until the store said who this is (PostgreSQL's `session_user`); asked again until it does.
     var viewer: (name: String, readOnlyReason: String?)?
     var audit: [AuditEntry] = []
-    /// Lapses this reader tried to record, by migration and version: a refused one (the server's clock
-    /// disagrees) is not tried again on every read, each refusal being an audit entry that signals.
+    /// Lapses this reader tried to record (`MigrationDesk.migrations(origin:tryingLapsesOnce:)`).
     var triedLapses: Set<String> = []
 
     /// How far before the newest entry read the next read starts: entries are timed before they wait
@@ -126,7 +125,10 @@ private struct BoardReader {
         let now = Date()
         let viewer = await who()
         do {
-            let migrations = try await lapsesRecorded(in: try await desk.store.migrations(), at: now)
+            let migrations = try await desk.migrations(
+                origin: LoginIdentity.currentOrigin(),
+                tryingLapsesOnce: &triedLapses
+            )
             let since =
                 audit.last.map { $0.at.addingTimeInterval(-Self.auditOverlap) }
                 ?? now.addingTimeInterval(-MigrationBoardFeed.auditHorizon)
@@ -156,23 +158,6 @@ private struct BoardReader {
             board.readAt = now
             return board
         }
-    }
-
-    /// What has lapsed recorded, as every reader does (`MigrationDesk.migrations`), each at most once.
-    private mutating func lapsesRecorded(in migrations: [Migration], at now: Date) async throws -> [Migration] {
-        var migrations = migrations
-        for (index, migration) in migrations.enumerated() {
-            guard let action = desk.lapse(of: migration, at: now) else { continue }
-            let attempt = "\(migration.id)@\(migration.version)"
-            guard triedLapses.insert(attempt).inserted else { continue }
-            migrations[index] = try await desk.record(
-                action,
-                on: migration,
-                origin: LoginIdentity.currentOrigin(),
-                at: now
-            )
-        }
-        return migrations
     }
 
     /// Who is looking, as the store records them, and whether they may decide.

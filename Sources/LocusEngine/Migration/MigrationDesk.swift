@@ -147,10 +147,23 @@ public struct MigrationDesk: Sendable {
     /// record those; a compare-and-set on the version read keeps two readers from recording one twice
     /// (the loser reads what the winner wrote).
     public func migrations(origin: AuditOrigin) async throws(MigrationStoreError) -> [Migration] {
+        var tried: Set<String> = []
+        return try await migrations(origin: origin, tryingLapsesOnce: &tried)
+    }
+
+    /// The same for a reader that reads again and again: a lapse it tried on a version (`ID@VERSION`
+    /// in `tried`) is not tried again, since a refused one (the server's clock disagrees) is an
+    /// audit entry, which would signal the reader to read, and so on.
+    func migrations(
+        origin: AuditOrigin,
+        tryingLapsesOnce tried: inout Set<String>
+    ) async throws(MigrationStoreError) -> [Migration] {
         var migrations = try await store.migrations()
         let now = Date()
         for (index, migration) in migrations.enumerated() {
-            guard let action = lapse(of: migration, at: now) else { continue }
+            guard let action = lapse(of: migration, at: now),
+                tried.insert("\(migration.id)@\(migration.version)").inserted
+            else { continue }
             migrations[index] = try await record(action, on: migration, origin: origin, at: now)
         }
         return migrations
@@ -188,7 +201,7 @@ public struct MigrationDesk: Sendable {
     }
 
     /// Records `action` on the version read; when another reader was first, what it recorded.
-    func record(
+    private func record(
         _ action: MigrationAction,
         on migration: Migration,
         origin: AuditOrigin,
