@@ -13,6 +13,9 @@ extension Engine {
             for source in loadBalancerProbeSources {
                 group.addTask { await self.probe(source) }
             }
+            for source in firewallProbeSources {
+                group.addTask { await self.probe(source) }
+            }
             group.addTask { await self.probeTCP() }
         }
     }
@@ -257,7 +260,7 @@ extension Engine {
 
     /// A dependency whose source did not answer: `unreachable`, never the last known good state; the
     /// source's own health says whether it is down yet.
-    private func unanswered(
+    func unanswered(
         _ kind: DependencyStatus.Kind,
         target: String,
         source: String,
@@ -276,7 +279,7 @@ extension Engine {
     }
 
     /// Keeps the results and sends each touched workload's complete list of dependency states.
-    private func report(_ health: SourceHealth?, _ results: [String: [String: DependencyStatus]]) {
+    func report(_ health: SourceHealth?, _ results: [String: [String: DependencyStatus]]) {
         var observations: [Observation] = health.map { [.source($0)] } ?? []
         for (name, statuses) in results {
             guard let workload = world.workloads[name] else {
@@ -318,6 +321,13 @@ extension Engine {
                 add(DependencyKey.lb(spec), .lb, "\(spec.backend)/\(spec.server)", DependencyRole.other.rawValue)
             case .tcp(let spec):
                 add(DependencyKey.tcp(spec), .tcp, spec.target.description, spec.role.rawValue)
+            case .firewall(let spec):
+                add(
+                    DependencyKey.firewall(spec),
+                    .firewall,
+                    FirewallProbe.target(of: spec),
+                    DependencyRole.other.rawValue
+                )
             }
         }
         return statuses

@@ -32,6 +32,7 @@ public actor Engine {
     let registrationPollers: [RegistrationPoller]
     let dnsProbeSources: [DNSProbeSource]
     let loadBalancerProbeSources: [LoadBalancerProbeSource]
+    let firewallProbeSources: [FirewallProbeSource]
     /// The last result of each dependency by workload, kept between the polls of different sources.
     var dependencyResults: [String: [String: DependencyStatus]] = [:]
 
@@ -98,6 +99,7 @@ public actor Engine {
         self.loadBalancerProbeSources = config.loadBalancers.map {
             LoadBalancerProbeSource(config: $0, tuning: tuning, eventLoopGroup: eventLoopGroup)
         }
+        self.firewallProbeSources = config.firewalls.map(FirewallProbeSource.init(config:))
         var world = World(name: config.name, sites: config.sites, recentEventLimit: tuning.recentEventLimit)
         world.inventoryOrder = config.inventories.map(\.name)
         world.inventoryLocations = Dictionary(
@@ -189,6 +191,9 @@ public actor Engine {
             for source in loadBalancerProbeSources {
                 group.addTask { await self.loadBalancerProbeLoop(source) }
             }
+            for source in firewallProbeSources {
+                group.addTask { await self.pollLoop { await self.probe(source) } }
+            }
             group.addTask { await self.tcpProbeLoop() }
         }
     }
@@ -277,6 +282,7 @@ public actor Engine {
         names.formUnion(registrationPollers.map(\.sourceName))
         names.formUnion(dnsProbeSources.map(\.name))
         names.formUnion(loadBalancerProbeSources.map(\.name))
+        names.formUnion(firewallProbeSources.map(\.name))
         return names
     }
 

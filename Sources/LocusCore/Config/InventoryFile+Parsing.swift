@@ -3,18 +3,21 @@ public struct InventoryReferences: Sendable, Hashable {
     public var sites: [String]
     public var dnsServers: [String]
     public var loadBalancers: [String]
+    public var firewalls: [String]
 
-    public init(sites: [String], dnsServers: [String], loadBalancers: [String]) {
+    public init(sites: [String], dnsServers: [String], loadBalancers: [String], firewalls: [String] = []) {
         self.sites = sites
         self.dnsServers = dnsServers
         self.loadBalancers = loadBalancers
+        self.firewalls = firewalls
     }
 
     public init(config: LocusConfig) {
         self.init(
             sites: config.sites.map(\.name),
             dnsServers: config.dnsServers.map(\.name),
-            loadBalancers: config.loadBalancers.map(\.name)
+            loadBalancers: config.loadBalancers.map(\.name),
+            firewalls: config.firewalls.map(\.name)
         )
     }
 }
@@ -27,6 +30,7 @@ extension InventoryFile {
         "dns": ["name", "server", "ptr"],
         "lb": ["balancer", "backend", "server", "port"],
         "tcp": ["target", "role"],
+        "firewall": ["firewall", "set", "rule_comment"],
     ]
 
     /// Parses the text of an `inventory.toml`. Pure: reads no files.
@@ -134,7 +138,10 @@ struct InventoryParser {
         }
         guard let kindKeys = InventoryFile.dependencyKindKeys[kind] else {
             reader.checkKeys(of: table, allowed: ["kind"] + allKeys)
-            reader.error(line: kindValue.line, "kind: unknown dependency kind \"\(kind)\" (expected dns, lb or tcp)")
+            reader.error(
+                line: kindValue.line,
+                "kind: unknown dependency kind \"\(kind)\" (expected dns, lb, tcp or firewall)"
+            )
             return nil
         }
         var foreign: [String: String] = [:]
@@ -152,6 +159,8 @@ struct InventoryParser {
             return parseDNSDependency(table, context: kindContext).map { .dns($0) }
         case "lb":
             return parseLoadBalancerDependency(table, context: kindContext).map { .loadBalancer($0) }
+        case "firewall":
+            return parseFirewallDependency(table, context: kindContext).map { .firewall($0) }
         default:
             return parseTCPDependency(table, context: kindContext).map { .tcp($0) }
         }
@@ -199,6 +208,34 @@ struct InventoryParser {
             return nil
         }
         return name
+    }
+
+    mutating func parseFirewallDependency(_ table: TOMLTable, context: String) -> FirewallDependencySpec? {
+        let firewall = reference("firewall", in: table, context: context, what: "firewall", known: references.firewalls)
+        let target: FirewallDependencySpec.Target?
+        switch (table["set"], table["rule_comment"]) {
+        case (let value?, nil):
+            target = reader.string(value, named: "set").flatMap { text in
+                guard let set = NFTSetReference(parsing: text) else {
+                    reader.error(
+                        line: value.line,
+                        "set: expected \"FAMILY TABLE SET\", like \"inet filter web_backends\", got \"\(text)\""
+                    )
+                    return nil
+                }
+                return .set(set)
+            }
+        case (nil, _?):
+            target = reader.name("rule_comment", in: table).map { .ruleComment($0) }
+        case (_?, _?):
+            reader.error(line: table.line, "\(context): set and rule_comment exclude each other; keep one")
+            target = nil
+        case (nil, nil):
+            reader.error(line: table.line, "\(context): needs set = \"FAMILY TABLE SET\" or rule_comment = \"…\"")
+            target = nil
+        }
+        guard let firewall, let target else { return nil }
+        return FirewallDependencySpec(firewall: firewall, target: target, line: table.line)
     }
 
     mutating func parseTCPDependency(_ table: TOMLTable, context: String) -> TCPDependencySpec? {

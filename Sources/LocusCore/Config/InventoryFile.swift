@@ -67,6 +67,7 @@ public enum DependencySpec: Sendable, Hashable {
     case dns(DNSDependencySpec)
     case loadBalancer(LoadBalancerDependencySpec)
     case tcp(TCPDependencySpec)
+    case firewall(FirewallDependencySpec)
 
     /// The name written in `kind = "…"`.
     public var kind: String {
@@ -74,6 +75,7 @@ public enum DependencySpec: Sendable, Hashable {
         case .dns: return "dns"
         case .loadBalancer: return "lb"
         case .tcp: return "tcp"
+        case .firewall: return "firewall"
         }
     }
 
@@ -82,6 +84,7 @@ public enum DependencySpec: Sendable, Hashable {
         case .dns(let spec): return spec.line
         case .loadBalancer(let spec): return spec.line
         case .tcp(let spec): return spec.line
+        case .firewall(let spec): return spec.line
         }
     }
 }

@@ -2,7 +2,7 @@ extension LocusConfig {
     /// The top-level keys and tables of `locus.toml`.
     public static let keys = [
         "name", "poll_interval", "store", "store_password_file", "site", "mapping", "inventory", "dns", "loadbalancer",
-        "migration",
+        "firewall", "migration",
         "approvals",
     ]
 
@@ -74,6 +74,10 @@ struct LocusConfigParser {
         let loadBalancers = loadBalancerTables.compactMap { parseLoadBalancer($0) }
         reader.checkUniqueNames(of: loadBalancerTables, what: "loadbalancer name")
 
+        let firewallTables = reader.tableArray("firewall", in: root)
+        let firewalls = firewallTables.compactMap { parseFirewall($0) }
+        reader.checkUniqueNames(of: firewallTables, what: "firewall name")
+
         let migration = reader.table("migration", in: root).flatMap { parseMigration($0) }
         let approvals = reader.table("approvals", in: root).map { parseApprovals($0) } ?? ApprovalsConfig()
 
@@ -88,6 +92,7 @@ struct LocusConfigParser {
             inventories: inventories,
             dnsServers: dnsServers,
             loadBalancers: loadBalancers,
+            firewalls: firewalls,
             migration: migration,
             approvals: approvals,
             storePasswordFile: storePasswordFile

@@ -18,6 +18,7 @@ public struct LocusConfig: Sendable, Equatable {
     public var inventories: [InventorySourceConfig]
     public var dnsServers: [DNSServerConfig]
     public var loadBalancers: [LoadBalancerConfig]
+    public var firewalls: [FirewallConfig]
     /// Nil when the file has no `[migration]` table: migrations are then not possible.
     public var migration: MigrationConfig?
     /// Always present; without `[approvals]` nobody may approve.
@@ -35,6 +36,7 @@ public struct LocusConfig: Sendable, Equatable {
         inventories: [InventorySourceConfig] = [],
         dnsServers: [DNSServerConfig] = [],
         loadBalancers: [LoadBalancerConfig] = [],
+        firewalls: [FirewallConfig] = [],
         migration: MigrationConfig? = nil,
         approvals: ApprovalsConfig = ApprovalsConfig(),
         storePasswordFile: SecretFileReference? = nil
@@ -48,6 +50,7 @@ public struct LocusConfig: Sendable, Equatable {
         self.inventories = inventories
         self.dnsServers = dnsServers
         self.loadBalancers = loadBalancers
+        self.firewalls = firewalls
         self.migration = migration
         self.approvals = approvals
         self.storePasswordFile = storePasswordFile

@@ -13,6 +13,9 @@ extension Correlator {
         var unreachable: [String] = []
         var unreachableSeverity = AlertSeverity.warning
         var ttlHigh: [String] = []
+        var firewallStale: [String] = []
+        var firewallMissing: [String] = []
+        var firewallLeftover: [String] = []
 
         for dependency in workload.dependencies {
             switch (dependency.kind, dependency.state) {
@@ -57,8 +60,24 @@ extension Correlator {
                     "\(dependency.role) service \(dependency.target) is unreachable"
                         + (dependency.detail.map { " (\($0))" } ?? "")
                 )
+            case (.firewall, .stale):
+                firewallStale.append(
+                    "\(dependency.target) allows \(Self.observedText(dependency)), expected \(expectedAddress)"
+                )
+            case (.firewall, .missing):
+                firewallMissing.append(
+                    "\(dependency.target) does not allow \(expectedAddress)"
+                        + (dependency.detail.map { " (\($0))" } ?? "")
+                )
+            case (.firewall, .unreachable):
+                unreachable.append(
+                    "firewall \(dependency.target) could not be read" + (dependency.detail.map { " (\($0))" } ?? "")
+                )
             default:
                 break
+            }
+            if dependency.kind == .firewall, let leftover = dependency.leftover {
+                firewallLeftover.append("\(dependency.target) still allows \(leftover), its previous address")
             }
             if dependency.kind == .dns, workload.hasPendingMigration, let ttl = dependency.ttl,
                 let threshold = dependency.ttlThreshold, ttl > threshold
@@ -86,6 +105,14 @@ extension Correlator {
             unreachable,
             advice: "check the network path from \(workload.spec.site)"
         )
+        add(
+            .firewallStale,
+            .critical,
+            firewallStale,
+            advice: "change the firewall, traffic to the new address is blocked"
+        )
+        add(.firewallMissing, .critical, firewallMissing, advice: "allow the address on the firewall")
+        add(.firewallLeftover, .warning, firewallLeftover, advice: "remove the opening nobody needs any more")
         add(.dnsTTLHigh, .warning, ttlHigh, advice: "lower the TTL before migrating so the change is seen in time")
         return findings
     }

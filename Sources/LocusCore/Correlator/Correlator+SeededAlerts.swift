@@ -79,7 +79,10 @@ extension World {
         case .lbStale, .lbMemberDown:
             return workload.hasChecked(.lb) || !workload.spec.dependencies.contains { $0.kind == "lb" }
         case .dependencyUnreachable:
-            return workload.hasChecked(.tcp) || !workload.spec.dependencies.contains { $0.kind == "tcp" }
+            return (workload.hasChecked(.tcp) || !workload.spec.dependencies.contains { $0.kind == "tcp" })
+                && (workload.hasChecked(.firewall) || !workload.spec.dependencies.contains { $0.kind == "firewall" })
+        case .firewallStale, .firewallMissing, .firewallLeftover:
+            return workload.hasChecked(.firewall) || !workload.spec.dependencies.contains { $0.kind == "firewall" }
         case .sourceDown, .inventoryInvalid:
             return sources[subject] != nil
         }

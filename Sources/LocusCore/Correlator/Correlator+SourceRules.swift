@@ -12,7 +12,7 @@ extension Correlator {
                 message += "; the mappings it answered are unknown until it answers again"
             case .inventory:
                 message += "; the last good inventory is kept"
-            case .dns, .loadbalancer:
+            case .dns, .loadbalancer, .firewall:
                 message += "; the dependencies it checks are unknown"
             case .store:
                 message += "; history is not being recorded"

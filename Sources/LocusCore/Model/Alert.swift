@@ -33,6 +33,12 @@ public enum AlertKind: String, Sendable, Hashable, Codable, CaseIterable {
     case lbMemberDown = "lb-member-down"
     case dependencyUnreachable = "dependency-unreachable"
     case dnsTTLHigh = "dns-ttl-high"
+    /// A firewall set or rule still allows the workload's previous address and not its current one.
+    case firewallStale = "firewall-stale"
+    /// A firewall set or rule allows neither the workload's current address nor its previous one.
+    case firewallMissing = "firewall-missing"
+    /// A firewall still allows a workload's previous address beside its current one: an opening nobody needs.
+    case firewallLeftover = "firewall-leftover"
     /// A completed migration moved the workload and its inventory still says where it was (info).
     case inventoryOutdated = "inventory-outdated"
 
@@ -40,7 +46,7 @@ public enum AlertKind: String, Sendable, Hashable, Codable, CaseIterable {
     public static let workloadKinds: [AlertKind] = [
         .mappingMissing, .locatorMismatch, .locatorDown, .registrationStale, .flapping, .inventoryConflict,
         .dnsStale, .dnsMissing, .ptrStale, .lbStale, .lbMemberDown, .dependencyUnreachable, .dnsTTLHigh,
-        .inventoryOutdated,
+        .inventoryOutdated, .firewallStale, .firewallMissing, .firewallLeftover,
     ]
     public static let sourceKinds: [AlertKind] = [.sourceDown, .inventoryInvalid]
 }

@@ -7,6 +7,7 @@ public struct DependencyStatus: Sendable, Hashable {
         case ptr
         case lb
         case tcp
+        case firewall
     }
 
     public enum State: String, Sendable, Hashable, Codable, CaseIterable {
@@ -36,6 +37,8 @@ public struct DependencyStatus: Sendable, Hashable {
     public var rtt: Duration?
     /// For `stale`: the observed address is one the workload had before its last change of address.
     public var observedIsPreviousAddress: Bool
+    /// For a firewall dependency: the workload's previous address, still allowed beside the current one.
+    public var leftover: String?
 
     public init(
         kind: Kind,
@@ -49,7 +52,8 @@ public struct DependencyStatus: Sendable, Hashable {
         ttl: Duration? = nil,
         ttlThreshold: Duration? = nil,
         observedIsPreviousAddress: Bool = false,
-        rtt: Duration? = nil
+        rtt: Duration? = nil,
+        leftover: String? = nil
     ) {
         self.kind = kind
         self.target = target
@@ -63,5 +67,6 @@ public struct DependencyStatus: Sendable, Hashable {
         self.ttlThreshold = ttlThreshold
         self.observedIsPreviousAddress = observedIsPreviousAddress
         self.rtt = rtt
+        self.leftover = leftover
     }
 }

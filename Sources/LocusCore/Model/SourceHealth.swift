@@ -6,6 +6,7 @@ public enum SourceKind: String, Sendable, Hashable, Codable, CaseIterable {
     case inventory
     case dns
     case loadbalancer
+    case firewall
     case store
 }
 

@@ -82,6 +82,9 @@ extension InventoryWorkload {
             case .tcp(var spec):
                 spec.line = 0
                 return .tcp(spec)
+            case .firewall(var spec):
+                spec.line = 0
+                return .firewall(spec)
             }
         }
         return copy

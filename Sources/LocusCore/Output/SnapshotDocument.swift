@@ -169,6 +169,8 @@ public struct SnapshotDocument: Encodable, Sendable {
         public var observed: String?
         public var detail: String?
         public var checkedAt: Date?
+        /// A firewall's opening for the workload's previous address, still there.
+        public var leftover: String?
 
         init(_ status: DependencyStatus) {
             kind = status.kind.rawValue
@@ -179,6 +181,7 @@ public struct SnapshotDocument: Encodable, Sendable {
             observed = status.observed
             detail = status.detail
             checkedAt = status.checkedAt
+            leftover = status.leftover
         }
 
         enum CodingKeys: String, CodingKey {
@@ -190,6 +193,7 @@ public struct SnapshotDocument: Encodable, Sendable {
             case observed
             case detail
             case checkedAt = "checked_at"
+            case leftover
         }
 
         public func encode(to encoder: any Encoder) throws {
@@ -202,6 +206,7 @@ public struct SnapshotDocument: Encodable, Sendable {
             try container.encode(observed, forKey: .observed)
             try container.encode(detail, forKey: .detail)
             try container.encode(checkedAt, forKey: .checkedAt)
+            try container.encode(leftover, forKey: .leftover)
         }
     }
 

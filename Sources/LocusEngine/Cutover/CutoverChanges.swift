@@ -5,7 +5,7 @@ import NIOCore
 import NIOPosix
 
 /// The changes a re-addressing cutover makes beside the mover and the mapping, in journal order:
-/// each DNS record and PTR, then each pool member (CONFIG.md `plan[]`).
+/// each DNS record and PTR, then each pool member, then each firewall (CONFIG.md `plan[]`).
 ///
 /// A move that keeps its address changes none of them.
 public struct CutoverChanges: Sendable {
@@ -34,6 +34,7 @@ public struct CutoverChanges: Sendable {
         }
         var records: [any CutoverStep] = []
         var members: [any CutoverStep] = []
+        var firewalls: [(config: FirewallConfig, targets: [FirewallDependencySpec.Target])] = []
         for dependency in workload.dependencies {
             switch dependency {
             case .dns(let spec):
@@ -96,11 +97,32 @@ public struct CutoverChanges: Sendable {
                         )
                     )
                 )
+            case .firewall(let spec):
+                guard let firewall = config.firewalls.first(where: { $0.name == spec.firewall }) else {
+                    throw CutoverStepError(
+                        step: "firewall \(spec.firewall)",
+                        reason: "no [[firewall]] named \(spec.firewall) in \(config.file)"
+                    )
+                }
+                if let index = firewalls.firstIndex(where: { $0.config.name == firewall.name }) {
+                    firewalls[index].targets.append(spec.target)
+                } else {
+                    firewalls.append((firewall, [spec.target]))
+                }
             case .tcp:
                 break
             }
         }
-        return records + members
+        guard let fromAddress = IPAddress(migration.fromAddress), let toAddress = IPAddress(migration.toAddress) else {
+            throw CutoverStepError(
+                step: "firewall",
+                reason: "\(migration.fromAddress) → \(migration.toAddress) is not a pair of IP addresses"
+            )
+        }
+        let rules: [any CutoverStep] = firewalls.map {
+            FirewallStep(firewall: $0.config, targets: $0.targets, from: fromAddress, to: toAddress)
+        }
+        return records + members + rules
     }
 
     private func updater(for spec: DNSDependencySpec) throws(CutoverStepError) -> DNSRecordUpdater {

@@ -22,8 +22,7 @@ struct CutoverScript: Sendable {
     var changes: [any CutoverStep]
     var services: [Endpoint]
 
-    /// Forward: mover, mapping, each DNS record and PTR, each pool member, (firewall rules, once
-    /// Locus manages them), verify.
+    /// Forward: mover, mapping, each DNS record and PTR, each pool member, each firewall, verify.
     static func forward(
         mover: MoverProcess?,
         mapping: MappingFollow,

@@ -26,6 +26,10 @@ public enum MigrationPlan {
         "HAProxy's Runtime API has no compare-and-set: the member is read just before it is set; "
         + "a runtime change is lost when HAProxy reloads unless its configuration is updated too"
 
+    public static let firewallNote =
+        "one nft batch per firewall through its apply_command: a set's old element is deleted as the new "
+        + "one is added, and the batch is refused if the old one is gone; a rule is replaced by its handle"
+
     public static func changes(
         for migration: Migration,
         workload: InventoryWorkload?,
@@ -70,6 +74,16 @@ public enum MigrationPlan {
                         from: "\(migration.fromAddress):\(spec.port)",
                         to: "\(migration.toAddress):\(spec.port)",
                         note: loadBalancerNote
+                    )
+                )
+            case .firewall(let spec):
+                plan.append(
+                    PlanChange(
+                        what: "firewall",
+                        target: FirewallProbe.target(of: spec),
+                        from: migration.fromAddress,
+                        to: migration.toAddress,
+                        note: firewallNote
                     )
                 )
             case .tcp:

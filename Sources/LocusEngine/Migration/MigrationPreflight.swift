@@ -46,6 +46,7 @@ public struct MigrationPreflight: Sendable {
             checks += ttlChecks(workload)
             checks += await dnsRightsChecks(migration, workload: workload.spec)
             checks += await loadBalancerRightsChecks(workload.spec)
+            checks += await firewallChecks(migration, workload: workload.spec)
         }
         let plan = MigrationPlan.changes(for: migration, workload: workload?.spec, config: config)
         return PreflightResult(
@@ -199,7 +200,7 @@ public struct MigrationPreflight: Sendable {
             let reachable: Bool
             switch status.kind {
             case .tcp: reachable = status.state == .ok
-            case .dns, .ptr, .lb: reachable = status.state != .unreachable && status.state != .unknown
+            case .dns, .ptr, .lb, .firewall: reachable = status.state != .unreachable && status.state != .unknown
             }
             let why = status.detail.map { ": \($0)" } ?? ""
             return PreflightCheck(

@@ -40,6 +40,17 @@ final class LoadBalancerProbeSource: Sendable {
     }
 }
 
+/// A `[[firewall]]` as a source: its probe and its consecutive failures.
+final class FirewallProbeSource: Sendable {
+    let probe: FirewallProbe
+    let failures = FailureCounter()
+    var name: String { probe.config.name }
+
+    init(config: FirewallConfig) {
+        probe = FirewallProbe(config: config)
+    }
+}
+
 /// Where a dependency's last result is kept between polls of the different sources.
 enum DependencyKey {
     static func dns(_ spec: DNSDependencySpec) -> String { "dns|\(spec.server)|\(spec.name)" }
@@ -48,4 +59,5 @@ enum DependencyKey {
         "lb|\(spec.balancer)|\(spec.backend)/\(spec.server)"
     }
     static func tcp(_ spec: TCPDependencySpec) -> String { "tcp|\(spec.target)" }
+    static func firewall(_ spec: FirewallDependencySpec) -> String { "firewall|\(spec.firewall)|\(spec.target)" }
 }

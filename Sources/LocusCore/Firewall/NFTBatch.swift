@@ -1,0 +1,60 @@
+/// One change a cutover makes on a firewall: a set's element or a rule's address, old → new.
+public enum NFTChange: Sendable, Hashable, CustomStringConvertible {
+    /// Adds `add` to the set, then deletes `delete`. Either may be nil: the old address may sit inside
+    /// a wider interval element others need (nothing to delete), or the new one inside one already
+    /// (nothing to add). nft refuses to delete an element that is not there, and refuses the whole
+    /// batch with it: the old element still being there is the batch's prerequisite.
+    case element(NFTSetReference, add: IPAddress?, delete: IPAddress?)
+    /// Replaces the rule by its handle with the same statements, the address `old` replaced by `new`.
+    case rule(NFTRule, old: IPAddress, new: IPAddress)
+
+    public var description: String {
+        switch self {
+        case .element(let set, let add, let delete):
+            switch (delete, add) {
+            case (let old?, let new?): "set \(set): \(old) → \(new)"
+            case (nil, let new?): "set \(set): add \(new)"
+            case (let old?, nil): "set \(set): delete \(old)"
+            case (nil, nil): "set \(set): nothing"
+            }
+        case .rule(let rule, let old, let new):
+            "rule \(rule.location)" + (rule.comment.map { " \"\($0)\"" } ?? "") + ": \(old) → \(new)"
+        }
+    }
+}
+
+/// The nft commands that make a list of changes in one transaction: `nft -f -` applies a batch
+/// whole or not at all.
+public enum NFTBatch {
+    public static func text(for changes: [NFTChange]) throws(NFTRenderError) -> String {
+        var lines: [String] = []
+        for change in changes {
+            switch change {
+            case .element(let set, let add, let delete):
+                if let add { lines.append("add element \(set) { \(add) }") }
+                if let delete { lines.append("delete element \(set) { \(delete) }") }
+            case .rule(let rule, let old, let new):
+                let statements = try rule.expressions.map { statement throws(NFTRenderError) in
+                    try NFTStatementText.render(statement, replacing: old, with: new)
+                }
+                var line = "replace rule \(rule.location) " + statements.joined(separator: " ")
+                if let comment = rule.comment {
+                    line += " comment " + (try NFTStatementText.quoted(comment))
+                }
+                lines.append(line)
+            }
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+}
+
+/// Why a rule cannot be rewritten: it uses a statement Locus does not write back.
+public struct NFTRenderError: Error, Sendable, Hashable, CustomStringConvertible {
+    public var reason: String
+
+    public init(_ reason: String) {
+        self.reason = reason
+    }
+
+    public var description: String { reason }
+}

@@ -1,0 +1,71 @@
+import Foundation
+import LocusCore
+
+extension Engine {
+    /// Checks every `firewall` dependency on one firewall from one listing of its ruleset; returns the
+    /// consecutive failures so far.
+    @discardableResult
+    func probe(_ source: FirewallProbeSource) async -> Int {
+        var work: [(workload: String, member: FirewallProbe.Member)] = []
+        for (name, workload) in world.workloads {
+            for case .firewall(let spec) in workload.spec.dependencies where spec.firewall == source.name {
+                let member = FirewallProbe.Member(
+                    spec: spec,
+                    address: workload.spec.address,
+                    previousAddress: workload.previousAddress
+                )
+                work.append((name, member))
+            }
+        }
+        let checkedAt = clock.now()
+        let started = ContinuousClock.now
+        var results: [String: [String: DependencyStatus]] = [:]
+        do {
+            let ruleset = try await source.probe.ruleset()
+            let rtt = ContinuousClock.now - started
+            // The listing took a while: judge each dependency by the address its workload has now,
+            // and drop the ones whose workload changed address meanwhile (the next poll has them).
+            for (item, var status) in zip(
+                work,
+                source.probe.statuses(of: work.map(\.member), in: ruleset, checkedAt: checkedAt)
+            ) {
+                guard world.workloads[item.workload]?.spec.address == item.member.address else { continue }
+                status.rtt = rtt
+                results[item.workload, default: [:]][DependencyKey.firewall(item.member.spec)] = status
+            }
+            source.failures.reset()
+            let health = SourceHealth(
+                name: source.name,
+                kind: .firewall,
+                state: rtt > tuning.slowThreshold ? .slow : .ok,
+                rtt: rtt,
+                checkedAt: checkedAt
+            )
+            report(health, results)
+            return 0
+        } catch {
+            let failures = source.failures.increment()
+            let down = isDown(afterFailures: failures)
+            logger.warning("firewall unavailable", metadata: ["source": "\(source.name)", "error": "\(error)"])
+            for item in work {
+                results[item.workload, default: [:]][DependencyKey.firewall(item.member.spec)] = unanswered(
+                    .firewall,
+                    target: FirewallProbe.target(of: item.member.spec),
+                    source: source.name,
+                    down: down,
+                    error,
+                    checkedAt
+                )
+            }
+            let health = SourceHealth(
+                name: source.name,
+                kind: .firewall,
+                state: down ? .down : .slow,
+                lastError: error.description,
+                checkedAt: checkedAt
+            )
+            report(health, results)
+            return failures
+        }
+    }
+}

@@ -1,0 +1,88 @@
+import Foundation
+import Subprocess
+import SystemPackage
+
+/// Why a firewall's `command` or `apply_command` gave no usable answer, in words for the source's error.
+public enum FirewallCommandError: Error, Sendable, Hashable, CustomStringConvertible {
+    case notStarted(program: String, reason: String)
+    /// Ended with a non-zero status or a signal; `message` is the end of what it wrote on stderr.
+    case failed(program: String, status: String, message: String)
+    case timedOut(program: String, after: Duration)
+    case tooMuchOutput(program: String, limit: Int)
+
+    public var description: String {
+        switch self {
+        case .notStarted(let program, let reason):
+            "\(program) did not start: \(reason)"
+        case .failed(let program, let status, let message):
+            "\(program) \(status)" + (message.isEmpty ? "" : ": \(message)")
+        case .timedOut(let program, let after):
+            "\(program) was still running after \(after.components.seconds)s and was stopped"
+        case .tooMuchOutput(let program, let limit):
+            "\(program) printed more than \(limit / 1_048_576) MiB"
+        }
+    }
+}
+
+/// Runs a firewall's argv (never through a shell) in a process group of its own, with `input` on
+/// stdin, and stops the whole group at the timeout: an `ssh` to a firewall that hangs must not keep
+/// a poll waiting, nor leave a process behind.
+public struct FirewallCommand: Sendable {
+    public static let outputLimit = 64 * 1_048_576
+
+    public let arguments: [String]
+    public let timeout: Duration
+
+    public init(arguments: [String], timeout: Duration) {
+        self.arguments = arguments
+        self.timeout = timeout
+    }
+
+    /// What the command printed on stdout, when it exited 0 in time.
+    public func run(input: String = "") async throws(FirewallCommandError) -> [UInt8] {
+        let program = arguments.first ?? ""
+        guard !program.isEmpty else { throw .notStarted(program: "(empty command)", reason: "no program") }
+        var options = PlatformOptions()
+        options.processGroupID = 0
+        options.teardownSequence = [.gracefulShutDown(allowedDurationToNextStep: .seconds(1))]
+        let configuration = Configuration(
+            executable: program.contains("/") ? .path(FilePath(program)) : .name(program),
+            arguments: Arguments(Array(arguments.dropFirst())),
+            platformOptions: options
+        )
+        let deadline = ContinuousClock.now + timeout
+        let result: ExecutionResult<Bool, BytesOutput, StringOutput<UTF8>>
+        do {
+            result = try await Subprocess.run(
+                configuration,
+                input: .string(input),
+                output: .bytes(limit: Self.outputLimit),
+                error: .string(limit: 65536)
+            ) { execution in
+                let group = execution.processIdentifier.value
+                while MoverProcess.processIsRunning(group) {
+                    guard ContinuousClock.now < deadline else {
+                        await MoverProcess.terminate(group: group)
+                        return true
+                    }
+                    try? await Task.sleep(for: .milliseconds(10))
+                }
+                return false
+            }
+        } catch {
+            if ContinuousClock.now >= deadline { throw .timedOut(program: program, after: timeout) }
+            if "\(error)".contains("limit") { throw .tooMuchOutput(program: program, limit: Self.outputLimit) }
+            throw .notStarted(program: program, reason: "\(error)")
+        }
+        if result.closureResult { throw .timedOut(program: program, after: timeout) }
+        let message = result.standardError.split(whereSeparator: \.isNewline).suffix(3).joined(separator: " ")
+        switch result.terminationStatus {
+        case .exited(0):
+            return result.standardOutput
+        case .exited(let status):
+            throw .failed(program: program, status: "exited with status \(status)", message: message)
+        case .signaled(let signal):
+            throw .failed(program: program, status: "was killed by signal \(signal)", message: message)
+        }
+    }
+}
