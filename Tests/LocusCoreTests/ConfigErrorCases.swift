@@ -21,7 +21,8 @@ struct ConfigErrorCase: Sendable, CustomTestStringConvertible {
     static let references = InventoryReferences(
         sites: ["dc-east", "dc-west"],
         dnsServers: ["corp"],
-        loadBalancers: ["edge"]
+        loadBalancers: ["edge"],
+        firewalls: ["edge-east"]
     )
 
     func errors() -> [ConfigError] {
@@ -222,6 +223,28 @@ let configErrorCases: [ConfigErrorCase] = [
         expected: "locus.toml:10: kind: unknown loadbalancer kind \"nginx\" (expected haproxy)"
     ),
     ConfigErrorCase(
+        name: "unknown firewall kind",
+        kind: .locus,
+        text: ConfigErrorCase.locusBase + "[[firewall]]\nname = \"fw\"\nkind = \"iptables\"\n",
+        expected: "locus.toml:10: kind: unknown firewall kind \"iptables\" (expected nftables)"
+    ),
+    ConfigErrorCase(
+        name: "firewall command as a shell string",
+        kind: .locus,
+        text: ConfigErrorCase.locusBase
+            + "[[firewall]]\nname = \"fw\"\nkind = \"nftables\"\ncommand = \"nft -j list ruleset\"\n",
+        expected:
+            "locus.toml:11: command: expected an array of strings, like [\"nft\", \"-j\", \"list\", \"ruleset\"], "
+            + "got string"
+    ),
+    ConfigErrorCase(
+        name: "firewall apply_command without a program",
+        kind: .locus,
+        text: ConfigErrorCase.locusBase
+            + "[[firewall]]\nname = \"fw\"\nkind = \"nftables\"\napply_command = []\n",
+        expected: "locus.toml:11: apply_command: must name a program first"
+    ),
+    ConfigErrorCase(
         name: "maintenance window in an unknown zone",
         kind: .locus,
         text: ConfigErrorCase.locusBase + "[approvals]\nmaintenance_window = \"Sat 22:00-Sun 04:00 Mars/Olympus\"\n",
@@ -319,10 +342,41 @@ let configErrorCases: [ConfigErrorCase] = [
         expected: "inventory.toml:8: balancer: unknown loadbalancer \"edge2\" (did you mean \"edge\"?)"
     ),
     ConfigErrorCase(
+        name: "unknown firewall",
+        kind: .inventory,
+        text: ConfigErrorCase.workloadBase
+            + "[[workload.depends]]\nkind = \"firewall\"\nfirewall = \"edge-west\"\nset = \"inet filter web\"\n",
+        expected: "inventory.toml:8: firewall: unknown firewall \"edge-west\" (did you mean \"edge-east\"?)"
+    ),
+    ConfigErrorCase(
+        name: "firewall set not FAMILY TABLE SET",
+        kind: .inventory,
+        text: ConfigErrorCase.workloadBase
+            + "[[workload.depends]]\nkind = \"firewall\"\nfirewall = \"edge-east\"\nset = \"filter web; flush ruleset\"\n",
+        expected: "inventory.toml:9: set: expected \"FAMILY TABLE SET\", like \"inet filter web_backends\", "
+            + "got \"filter web; flush ruleset\""
+    ),
+    ConfigErrorCase(
+        name: "firewall set and rule_comment together",
+        kind: .inventory,
+        text: ConfigErrorCase.workloadBase
+            + "[[workload.depends]]\nkind = \"firewall\"\nfirewall = \"edge-east\"\nset = \"inet filter web\"\n"
+            + "rule_comment = \"web-07\"\n",
+        expected: "inventory.toml:6: [[workload.depends]] of kind \"firewall\": set and rule_comment exclude each "
+            + "other; keep one"
+    ),
+    ConfigErrorCase(
+        name: "firewall dependency without a target",
+        kind: .inventory,
+        text: ConfigErrorCase.workloadBase + "[[workload.depends]]\nkind = \"firewall\"\nfirewall = \"edge-east\"\n",
+        expected: "inventory.toml:6: [[workload.depends]] of kind \"firewall\": needs set = \"FAMILY TABLE SET\" or "
+            + "rule_comment = \"…\""
+    ),
+    ConfigErrorCase(
         name: "unknown dependency kind",
         kind: .inventory,
         text: ConfigErrorCase.workloadBase + "[[workload.depends]]\nkind = \"ldap\"\n",
-        expected: "inventory.toml:7: kind: unknown dependency kind \"ldap\" (expected dns, lb or tcp)"
+        expected: "inventory.toml:7: kind: unknown dependency kind \"ldap\" (expected dns, lb, tcp or firewall)"
     ),
     ConfigErrorCase(
         name: "unknown role",

@@ -168,7 +168,7 @@ struct SnapshotDocumentTests {
                     [
                         "kind": .string, "target": .string, "role": .string, "state": .string,
                         "expected": .nullableString, "observed": .nullableString, "detail": .nullableString,
-                        "checked_at": .nullableTime,
+                        "checked_at": .nullableTime, "leftover": .nullableString,
                     ],
                     in: "workloads[\(index)].dependencies[\(dependencyIndex)]"
                 )
