@@ -46,6 +46,15 @@ struct DependencyCheckBox: Widget {
             observed += " (the workload's previous address)"
         }
         fields.append(Field(label: "observed", value: observed, isEmphasized: failed))
+        if let leftover = dependency.leftover {
+            fields.append(
+                Field(
+                    label: "leftover",
+                    value: "\(leftover), the previous address, is still allowed",
+                    isEmphasized: true
+                )
+            )
+        }
         fields.append(Field(label: "checked", value: checked))
         fields.append(Field(label: "rtt", value: dependency.rtt.map(Self.milliseconds) ?? "no answer"))
         if dependency.kind == .dns || dependency.ttl != nil {
