@@ -27,6 +27,8 @@ public enum LabDrift: String, Sendable, Hashable, CaseIterable {
     case ptr
     /// The HAProxy server still sends to the old address.
     case pool
+    /// The home site's firewall set keeps the old address (and, for half such moves, lacks the new one).
+    case firewall
 }
 
 /// What the churn does next.

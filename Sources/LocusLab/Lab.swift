@@ -38,6 +38,8 @@ public actor Lab {
     public nonisolated let dependencyPlan: LabDependencyPlan
     /// The lab's HAProxy, when `haproxy` is installed and the configuration asks for it.
     public nonisolated let loadBalancer: LabLoadBalancer?
+    /// One simulated firewall per site, by site name.
+    public nonisolated var firewalls: [String: LabFirewall] { infrastructure.firewalls }
     /// What the control port answers: moves for cutovers, their counts, the step to fail.
     public nonisolated let mover: LabMover
     /// Where the control port listens (127.0.0.1, a port the kernel chose); locus.toml's mover argv names it.
@@ -188,6 +190,7 @@ public actor Lab {
                     churn: churn,
                     moveDelay: configuration.moveDelay,
                     failStep: configuration.failStep,
+                    firewalls: started.firewalls,
                     logger: logger
                 ),
                 logger: logger
@@ -270,6 +273,7 @@ public actor Lab {
             dns: dns,
             services: services,
             loadBalancer: loadBalancer,
+            firewalls: LabFirewall.forSites(of: world, plan: plan),
             dependencies: Dictionary(
                 plan.dependents.map { ($0, plan.dependencies(of: $0, endpoints: endpoints)) },
                 uniquingKeysWith: { first, _ in first }
@@ -354,6 +358,7 @@ public actor Lab {
     ) async throws {
         let listen = addresses.listen.hostPortDescription
         let api = addresses.api?.hostPortDescription ?? ""
+        let executable = configuration.moverExecutable ?? RunningExecutable.path
         var probePorts: [String: Int] = [:]
         for xtr in xtrs {
             if let port = try await xtr.probeAddresses().first?.port { probePorts[xtr.site.name] = port }
@@ -370,10 +375,10 @@ public actor Lab {
                 loadBalancerAPI: infrastructure.loadBalancer?.runtimeAPI,
                 probePorts: probePorts,
                 approvers: [LoginIdentity.currentUser()],
-                mover: LocusDocument.moverArguments(
-                    executable: configuration.moverExecutable ?? RunningExecutable.path,
-                    control: control.hostPortDescription
-                )
+                firewalls: world.sites.map {
+                    LocusDocument.Firewall(site: $0.name, executable: executable, control: control.hostPortDescription)
+                },
+                mover: LocusDocument.moverArguments(executable: executable, control: control.hostPortDescription)
             ).render(),
             to: configFileName
         )

@@ -6,14 +6,16 @@ import Foundation
 /// {"version":1,"request":"move","workload":"web-07","site":"dc-west","address":"172.16.2.1"}
 /// {"version":1,"request":"status"}
 /// {"version":1,"request":"fail-step","step":"dns"}
+/// {"version":1,"request":"nft-list","site":"dc-east"}
+/// {"version":1,"request":"nft-apply","site":"dc-east","batch":"add element inet lab backends { 172.16.1.1 }\n"}
 /// ```
 public struct LabControlRequest: Codable, Sendable, Hashable {
     public static let version = 1
     /// The requests the lab answers.
-    public static let kinds = ["move", "status", "fail-step"]
+    public static let kinds = ["move", "status", "fail-step", "nft-list", "nft-apply"]
 
     public var version: Int
-    /// `move`, `status` or `fail-step`.
+    /// One of `kinds`.
     public var request: String
     public var workload: String?
     public var site: String?
@@ -21,13 +23,16 @@ public struct LabControlRequest: Codable, Sendable, Hashable {
     public var address: String?
     /// For `fail-step`: the step a runner is about to run; absent only asks which one is to fail.
     public var step: String?
+    /// For `nft-apply`: the nft batch, as `apply_command` reads it on stdin.
+    public var batch: String?
 
     public init(
         request: String,
         workload: String? = nil,
         site: String? = nil,
         address: String? = nil,
-        step: String? = nil
+        step: String? = nil,
+        batch: String? = nil
     ) {
         self.version = Self.version
         self.request = request
@@ -35,6 +40,7 @@ public struct LabControlRequest: Codable, Sendable, Hashable {
         self.site = site
         self.address = address
         self.step = step
+        self.batch = batch
     }
 
     public static func move(_ workload: String, to site: String, address: String?) -> Self {
@@ -45,6 +51,16 @@ public struct LabControlRequest: Codable, Sendable, Hashable {
 
     public static func failStep(_ step: String?) -> Self {
         Self(request: "fail-step", step: step)
+    }
+
+    /// The ruleset of `site`'s firewall, as `nft -j list ruleset` prints it.
+    public static func listFirewall(site: String) -> Self {
+        Self(request: "nft-list", site: site)
+    }
+
+    /// Applies `batch` on `site`'s firewall, all or nothing.
+    public static func applyFirewall(site: String, batch: String) -> Self {
+        Self(request: "nft-apply", site: site, batch: batch)
     }
 }
 
@@ -57,13 +73,16 @@ public struct LabControlReply: Codable, Sendable, Hashable {
     public var move: LabMoveReport?
     public var status: LabStatusReport?
     public var failStep: LabFailStepReport?
+    /// For `nft-list`: the libnftables JSON document; for `nft-apply`, the ruleset after the batch.
+    public var ruleset: String?
 
     public init(
         ok: Bool = true,
         error: String? = nil,
         move: LabMoveReport? = nil,
         status: LabStatusReport? = nil,
-        failStep: LabFailStepReport? = nil
+        failStep: LabFailStepReport? = nil,
+        ruleset: String? = nil
     ) {
         self.version = LabControlRequest.version
         self.ok = ok
@@ -71,6 +90,7 @@ public struct LabControlReply: Codable, Sendable, Hashable {
         self.move = move
         self.status = status
         self.failStep = failStep
+        self.ruleset = ruleset
     }
 
     public static func refusal(_ message: String) -> Self {

@@ -8,6 +8,8 @@ public enum LabDependency: Sendable, Hashable {
     case pool(backend: String, server: String, port: Int)
     /// A site service the workload needs to reach.
     case service(target: String, role: LabServiceRole)
+    /// The workload's address as an element of a set on its home site's firewall.
+    case firewall(name: String, set: String)
 
     /// The TOML of this entry under its `[[workload]]`.
     func render(dnsServer: String, balancer: String) -> String {
@@ -40,6 +42,15 @@ public enum LabDependency: Sendable, Hashable {
                   kind = "tcp"
                   target = \(TOMLText.quoted(target))
                   role = \(TOMLText.quoted(role.rawValue))
+
+                """
+        case .firewall(let name, let set):
+            return """
+
+                  [[workload.depends]]
+                  kind = "firewall"
+                  firewall = \(TOMLText.quoted(name))
+                  set = \(TOMLText.quoted(set))
 
                 """
         }

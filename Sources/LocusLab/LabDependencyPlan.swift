@@ -1,7 +1,8 @@
 import LISP
 
 /// Which lab workloads depend on what: a DNS record with its PTR each, web and api servers in HAProxy
-/// pools, and every workload on its home site's auth service (data roles on its storage too).
+/// pools, every workload on its home site's auth service (data roles on its storage too) and in its home
+/// site's firewall set.
 ///
 /// Pure, so the files, the responder's zone and the HAProxy config agree on names without talking.
 public struct LabDependencyPlan: Sendable, Hashable {
@@ -63,6 +64,11 @@ public struct LabDependencyPlan: Sendable, Hashable {
         return (pool.0, pool.1)
     }
 
+    /// The site a workload with dependencies started at: its firewall set holds the workload wherever it goes.
+    public func homeSite(of workload: String) -> String? {
+        homeSiteOf[workload]
+    }
+
     /// The services a workload needs: its home site's auth, and storage for data roles.
     public func services(of workload: String) -> [(site: String, role: LabServiceRole)] {
         guard let role = roleOf[workload], let site = homeSiteOf[workload] else { return [] }
@@ -84,6 +90,9 @@ public struct LabDependencyPlan: Sendable, Hashable {
             if let target = endpoints[service.site]?[service.role] {
                 entries.append(.service(target: target, role: service.role))
             }
+        }
+        if let site = homeSiteOf[workload] {
+            entries.append(.firewall(name: LabFirewall.name(ofSite: site), set: LabFirewall.set.description))
         }
         return entries
     }

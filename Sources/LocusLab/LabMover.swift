@@ -1,8 +1,8 @@
 import LISP
 import Logging
 
-/// What the control port answers: the lab's mover for cutovers (`locus lab move`), what it was asked, and
-/// the step `--fail-step` names for a runner to fail once.
+/// What the control port answers: the lab's mover for cutovers (`locus lab move`), what it was asked, the
+/// step `--fail-step` names for a runner to fail once, and the sites' firewalls (`locus lab nft`).
 ///
 /// A move is checked at once (so a bad request is refused without waiting), then waits `moveDelay`, then
 /// acts; a move to where the workload already is, with its address, does nothing and does not wait.
@@ -20,17 +20,27 @@ public actor LabMover {
     private let churn: ChurnDriver
     private let moveDelay: Duration
     private let failStep: String?
+    private let firewalls: [String: LabFirewall]
     private let logger: Logger
     private var failStepTaken = false
     private var invocations: [String: Int] = [:]
     private var unknownWorkloadInvocations = 0
 
-    init(name: String, world: LabWorld, churn: ChurnDriver, moveDelay: Duration, failStep: String?, logger: Logger) {
+    init(
+        name: String,
+        world: LabWorld,
+        churn: ChurnDriver,
+        moveDelay: Duration,
+        failStep: String?,
+        firewalls: [String: LabFirewall] = [:],
+        logger: Logger
+    ) {
         self.name = name
         self.world = world
         self.churn = churn
         self.moveDelay = moveDelay
         self.failStep = failStep
+        self.firewalls = firewalls
         self.logger = logger
     }
 
@@ -53,11 +63,30 @@ public actor LabMover {
             return LabControlReply(status: await status())
         case "fail-step":
             return LabControlReply(failStep: failStep(asking: request.step))
+        case "nft-list", "nft-apply":
+            do {
+                return LabControlReply(ruleset: try await firewallRequest(request))
+            } catch {
+                return .refusal(error.description)
+            }
         default:
             return .refusal(
                 "unknown request \"\(request.request)\"; known: \(LabControlRequest.kinds.joined(separator: ", "))"
             )
         }
+    }
+
+    /// Lists, or applies a batch on, the firewall of the site the request names; returns its ruleset.
+    private func firewallRequest(_ request: LabControlRequest) async throws(LabFirewallError) -> String {
+        let site = request.site ?? ""
+        guard let firewall = firewalls[site] else {
+            throw .unknownSite(site, known: world.sites.map(\.name))
+        }
+        if request.request == "nft-apply" {
+            try await firewall.apply(batch: request.batch ?? "")
+            logger.info("firewall batch applied", metadata: ["firewall": "\(firewall.name)"])
+        }
+        return await firewall.rulesetJSON()
     }
 
     /// Moves asked so far for `workload`, failed ones included.

@@ -21,6 +21,8 @@ public struct LocusDocument: Sendable {
     /// `[approvals] approvers`: the user running the lab, so that one person can approve what the
     /// lab requests.
     public var approvers: [String]
+    /// `[[firewall]]`: one per site, `locus lab nft` against this lab's control port.
+    public var firewalls: [Firewall]
     /// `[migration] mover`: `locus lab move` against this lab's control port, placeholders unfilled.
     public var mover: [String]?
 
@@ -35,6 +37,23 @@ public struct LocusDocument: Sendable {
         [executable, "lab", "move", "{workload}", "{site}", "--address", "{address}", "--control", control]
     }
 
+    /// A site's simulated firewall as locus.toml declares it.
+    public struct Firewall: Sendable, Hashable {
+        public var name: String
+        public var command: [String]
+        public var applyCommand: [String]
+
+        /// `locus lab nft list|apply --control HOST:PORT SITE` by the running `locus`'s absolute path.
+        public init(site: String, executable: String, control: String) {
+            self.name = LabFirewall.name(ofSite: site)
+            self.command = [executable, "lab", "nft", "list", "--control", control, site]
+            self.applyCommand = [executable, "lab", "nft", "apply", "--control", control, site]
+        }
+    }
+
+    /// The lab answers at once; the timeout only bounds a lab that stopped.
+    static let firewallTimeout = "5s"
+
     public init(
         name: String,
         sites: [LabSite],
@@ -46,6 +65,7 @@ public struct LocusDocument: Sendable {
         loadBalancerAPI: String? = nil,
         probePorts: [String: Int] = [:],
         approvers: [String] = [],
+        firewalls: [Firewall] = [],
         mover: [String]? = nil
     ) {
         self.name = name
@@ -58,6 +78,7 @@ public struct LocusDocument: Sendable {
         self.loadBalancerAPI = loadBalancerAPI
         self.probePorts = probePorts
         self.approvers = approvers
+        self.firewalls = firewalls
         self.mover = mover
     }
 
@@ -115,6 +136,18 @@ public struct LocusDocument: Sendable {
                 name = \(TOMLText.quoted(LabDependencyPlan.loadBalancerName))
                 kind = "haproxy"
                 runtime_api = \(TOMLText.quoted(loadBalancerAPI))
+
+                """
+        }
+        for firewall in firewalls {
+            out += """
+
+                [[firewall]]
+                name = \(TOMLText.quoted(firewall.name))
+                kind = "nftables"
+                command = \(TOMLText.array(firewall.command))
+                apply_command = \(TOMLText.array(firewall.applyCommand))
+                timeout = \(TOMLText.quoted(Self.firewallTimeout))
 
                 """
         }

@@ -30,11 +30,13 @@ struct LabCommand: AsyncParsableCommand {
 
             The lab's workloads depend on a DNS record each, the auth and storage services of their \
             site and, when haproxy is installed (and not --no-haproxy), a pool member of the web or api \
-            backend of a real HAProxy the lab runs; locus.toml declares the DNS server and the balancer.
+            backend of a real HAProxy the lab runs, and the set backends of their home site's firewall \
+            (simulated in the lab, listed and changed with `locus lab nft`; churn sometimes leaves an old \
+            address in it); locus.toml declares the DNS server, the balancer and one firewall per site.
 
             The lab listens on a control port (127.0.0.1, a free port) and its locus.toml's [migration]             mover is `locus lab move` against it, so a cutover moves the lab's workloads as it would real             ones; `locus lab status` shows what it was asked. --move-delay makes each such move wait             before it acts; --fail-step mover fails the lab's next move once, --fail-step dns has its DNS server refuse the next changing UPDATE once.
             """,
-        subcommands: [LabMoveCommand.self, LabStatusCommand.self]
+        subcommands: [LabMoveCommand.self, LabStatusCommand.self, LabNFTCommand.self]
     )
 
     @Option(help: "How many workloads.")

@@ -122,7 +122,7 @@ enum SnapshotShape {
         #expect(document["version"] as? Int == 1)
         for source in array(document, "sources") {
             expectString(source, "name")
-            expectOneOf(source, "kind", ["mapping", "inventory", "dns", "loadbalancer", "store"])
+            expectOneOf(source, "kind", ["mapping", "inventory", "dns", "loadbalancer", "firewall", "store"])
             expectOneOf(source, "state", ["ok", "slow", "down"])
             expectNumberOrNull(source, "rtt_ms")
             expectStringOrNull(source, "error")
@@ -133,9 +133,11 @@ enum SnapshotShape {
             #expect((workload["sources"] as? [String]) != nil)
             #expect((workload["alerts"] as? [String]) != nil)
             for dependency in array(workload, "dependencies") {
-                expectOneOf(dependency, "kind", ["dns", "ptr", "lb", "tcp"])
+                expectOneOf(dependency, "kind", ["dns", "ptr", "lb", "tcp", "firewall"])
                 for key in ["target", "role", "state"] { expectString(dependency, key) }
-                for key in ["expected", "observed", "detail", "checked_at"] { #expect(dependency.keys.contains(key)) }
+                for key in ["expected", "observed", "detail", "checked_at", "leftover"] {
+                    #expect(dependency.keys.contains(key))
+                }
             }
             guard let mapping = workload["mapping"] as? [String: Any] else {
                 Issue.record("workload without mapping: \(workload)")

@@ -46,7 +46,7 @@ struct MigrationCutoverEndToEndTests {
             green.stepStates.map(\.name)
                 == [
                     "mover", "mapping", "dns \(record).", "ptr \(record).", "loadbalancer lab-lb be_web/\(moved)",
-                    "verify",
+                    "firewall fw-\(lab.sites[moved] ?? "?")", "verify",
                 ],
             "\(green.stepStates)"
         )

@@ -33,7 +33,8 @@ import Testing
                 references: InventoryReferences(
                     sites: lab.world.sites.map(\.name),
                     dnsServers: [LabDependencyPlan.dnsServerName],
-                    loadBalancers: [LabDependencyPlan.loadBalancerName]
+                    loadBalancers: [LabDependencyPlan.loadBalancerName],
+                    firewalls: lab.world.sites.map { LabFirewall.name(ofSite: $0.name) }
                 )
             )
             let moved = try #require(inventory.workloads.first { $0.name == workload.name })

@@ -44,7 +44,8 @@ import Testing
                 references: InventoryReferences(
                     sites: lab.world.sites.map(\.name),
                     dnsServers: [LabDependencyPlan.dnsServerName],
-                    loadBalancers: [LabDependencyPlan.loadBalancerName]
+                    loadBalancers: [LabDependencyPlan.loadBalancerName],
+                    firewalls: lab.world.sites.map { LabFirewall.name(ofSite: $0.name) }
                 )
             )
             #expect(inventory.workloads.count == 12)

@@ -195,7 +195,8 @@ private func loadInventory(_ lab: Lab) throws -> InventoryFile {
         references: InventoryReferences(
             sites: lab.world.sites.map(\.name),
             dnsServers: [LabDependencyPlan.dnsServerName],
-            loadBalancers: [LabDependencyPlan.loadBalancerName]
+            loadBalancers: [LabDependencyPlan.loadBalancerName],
+            firewalls: lab.world.sites.map { LabFirewall.name(ofSite: $0.name) }
         )
     )
 }
