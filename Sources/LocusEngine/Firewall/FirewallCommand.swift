@@ -60,12 +60,14 @@ public struct FirewallCommand: Sendable {
                 error: .string(limit: 65536)
             ) { execution in
                 let group = execution.processIdentifier.value
-                while MoverProcess.processIsRunning(group) {
+                // Until the whole group is gone: a child it left behind holding stdout open would keep
+                // the output from ending, and the run from returning, past any deadline.
+                while MoverProcess.processIsRunning(group) || MoverProcess.groupIsAlive(group) {
                     guard ContinuousClock.now < deadline else {
                         await MoverProcess.terminate(group: group)
                         return true
                     }
-                    try? await Task.sleep(for: .milliseconds(10))
+                    try? await Task.sleep(for: .milliseconds(MoverProcess.processIsRunning(group) ? 10 : 50))
                 }
                 return false
             }
