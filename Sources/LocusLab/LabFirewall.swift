@@ -51,6 +51,12 @@ public actor LabFirewall {
         members.remove(address)
     }
 
+    /// In one actor turn, so that no listing sees both addresses (a leftover that never was).
+    func replace(_ old: LISP.IPAddress, with new: LISP.IPAddress) {
+        members.remove(old)
+        members.insert(new)
+    }
+
     /// What `nft -j list ruleset` prints for this firewall (libnftables-json(5)), on one line.
     public func rulesetJSON() -> String {
         var set: [String: Any] = [

@@ -62,8 +62,7 @@ struct LabInfrastructure: Sendable {
         // The set is ipv4_addr: an IPv6 address has no place in it.
         guard case .v4 = address else { return }
         guard move.leavesBehind == .firewall else {
-            await firewall.insert(address)
-            await firewall.remove(previous)
+            await firewall.replace(previous, with: address)
             return
         }
         if !move.mapVersion.isMultiple(of: 2) {

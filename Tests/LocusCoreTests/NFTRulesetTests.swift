@@ -106,8 +106,8 @@ struct NFTRulesetTests {
         )
         let text = try NFTBatch.text(for: [.rule(rule, old: IPAddress("10.1.0.7")!, new: IPAddress("10.2.0.7")!)])
         #expect(
-            text == "replace rule inet filter input handle 5 ip saddr 10.2.0.7 tcp dport { 22, 443 } "
-                + "ct state established,related meta iifname \"eth 0\" counter log prefix \"web \" jump web_in "
+            text == "replace rule inet filter input handle 5 ip saddr == 10.2.0.7 tcp dport == { 22, 443 } "
+                + "ct state established,related meta iifname == \"eth 0\" counter log prefix \"web \" jump web_in "
                 + "comment \"web-07\"\n"
         )
     }
@@ -124,7 +124,9 @@ struct NFTRulesetTests {
                 #"{"match": {"op": "==", "left": {"meta": {"key": "iifname"}}, "right": "a\"; flush ruleset; \""}}"#,
                 "text with a quote"
             ),
-            (#"{"reject": {"type": "icmpx", "expr": "admin prohibited"}}"#, "reject with admin prohibited"),
+            (#"{"reject": {"type": "icmpx", "expr": "admin-prohibited"}}"#, "reject with a type or code"),
+            (#"{"counter": "web"}"#, "a named counter"),
+            (#"{"log": {"prefix": "web ", "group": 2}}"#, "a log with a level, group or flags"),
         ]
     )
     func unrenderable(statement: String, reason: String) throws {
@@ -133,6 +135,35 @@ struct NFTRulesetTests {
             _ = try NFTBatch.text(for: [.rule(rule, old: IPAddress("10.1.0.7")!, new: IPAddress("10.2.0.7")!)])
         } throws: { error in
             (error as? NFTRenderError)?.reason.contains(reason) == true
+        }
+    }
+
+    @Test("an exclusion of the old address stays; only the positive address match changes")
+    func negationKept() throws {
+        let rule = try Self.rule(
+            Self.saddr + ","
+                + #"{"match": {"op": "!=", "left": {"payload": {"protocol": "ip", "field": "daddr"}}, "right": "10.1.0.7"}},"#
+                + #"{"accept": null}"#
+        )
+        let text = try NFTBatch.text(for: [.rule(rule, old: IPAddress("10.1.0.7")!, new: IPAddress("10.2.0.7")!)])
+        #expect(
+            text == "replace rule inet filter input handle 5 ip saddr == 10.2.0.7 ip daddr != 10.1.0.7 accept "
+                + "comment \"web-07\"\n"
+        )
+    }
+
+    @Test("a chain name that is not an nft identifier is never written into a batch")
+    func chainNameChecked() throws {
+        let json = """
+            {"nftables": [{"rule": {"family": "inet", "table": "filter", "chain": "in handle 1 accept\\nflush ruleset\\n#",
+              "handle": 5, "comment": "web-07", "expr": [\(Self.saddr), {"accept": null}]}}]}
+            """
+        let rule = try #require(try NFTRuleset(json: Array(json.utf8)).rules.first)
+        #expect(rule.chain.contains("\n"))
+        #expect {
+            _ = try NFTBatch.text(for: [.rule(rule, old: IPAddress("10.1.0.7")!, new: IPAddress("10.2.0.7")!)])
+        } throws: { error in
+            (error as? NFTRenderError)?.reason.hasPrefix("a rule in a chain named") == true
         }
     }
 

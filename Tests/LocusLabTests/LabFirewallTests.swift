@@ -125,7 +125,8 @@ private typealias CoreAddress = LocusCore.IPAddress
             let home = try #require(lab.firewalls[workload.site])
             #expect(await home.contains(address))
             #expect(!(await home.contains(workload.address)))
-            #expect(!(await try #require(lab.firewalls[destination.name]).contains(address)))
+            let destinationFirewall = try #require(lab.firewalls[destination.name])
+            #expect(!(await destinationFirewall.contains(address)))
         }
     }
 

@@ -34,6 +34,15 @@ public enum NFTBatch {
                 if let add { lines.append("add element \(set) { \(add) }") }
                 if let delete { lines.append("delete element \(set) { \(delete) }") }
             case .rule(let rule, let old, let new):
+                // Names come from the firewall's own listing; nft would take a quoted name with spaces
+                // in it, which written back unquoted would be more commands.
+                guard NFTSetReference.families.contains(rule.family), NFTSetReference.isIdentifier(rule.table),
+                    NFTSetReference.isIdentifier(rule.chain)
+                else {
+                    throw NFTRenderError(
+                        "a rule in a chain named \((rule.family + " " + rule.table + " " + rule.chain).debugDescription)"
+                    )
+                }
                 let statements = try rule.expressions.map { statement throws(NFTRenderError) in
                     try NFTStatementText.render(statement, replacing: old, with: new)
                 }

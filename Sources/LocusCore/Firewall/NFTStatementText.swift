@@ -19,25 +19,44 @@ enum NFTStatementText {
             }
             let operation = body["op"]?.string ?? "=="
             let op: String
+            // `in` is nft's implicit match (a flag test for flag fields); `==` is exact equality and
+            // must stay written, or `tcp flags == syn` would come back as the wider `tcp flags syn`.
             switch operation {
-            case "==", "in": op = ""
-            case "!=", "<", ">", "<=", ">=": op = operation + " "
+            case "in": op = ""
+            case "==", "!=", "<", ">", "<=", ">=": op = operation + " "
             default: throw NFTRenderError("match operator \(operation)")
             }
-            return try "\(selector(left)) \(op)\(value(right, replacing: old, with: new))"
+            // Only what the plan counted changes: a positive match on an address; an exclusion of the
+            // old address (`ip daddr != …`) stays as it was.
+            let isAddressMatch = NFTAddressMatch(json: statement).map(\.isPositive) ?? false
+            let replacement = isAddressMatch ? new : old
+            return try "\(selector(left)) \(op)\(value(right, replacing: old, with: replacement))"
         case "accept", "drop", "continue", "return":
             return key
         case "reject":
-            return body == .null ? "reject" : try rejectText(body)
+            guard body != .null else { return "reject" }
+            // nft's spelling of reject codes changed between releases: only the plain forms are written back.
+            if body["type"]?.string == "tcp reset", body.object?.count == 1 { return "reject with tcp reset" }
+            throw NFTRenderError("reject with a type or code")
         case "jump", "goto":
             guard let target = body["target"]?.string, NFTSetReference.isIdentifier(target) else {
                 throw NFTRenderError("\(key) without a plain target")
             }
             return "\(key) \(target)"
         case "counter":
+            // An anonymous counter (its packets and bytes restart); a named counter object is refused.
+            if body != .null {
+                guard let members = body.object, Set(members.keys).isSubset(of: ["packets", "bytes"]) else {
+                    throw NFTRenderError("a named counter")
+                }
+            }
             return "counter"
         case "log":
-            guard let prefix = body["prefix"]?.string else { return "log" }
+            if body == .null { return "log" }
+            guard let members = body.object, Set(members.keys).isSubset(of: ["prefix"]) else {
+                throw NFTRenderError("a log with a level, group or flags")
+            }
+            guard let prefix = members["prefix"]?.string else { return "log" }
             return "log prefix \(try quoted(prefix))"
         default:
             throw NFTRenderError("the \(key) statement")
@@ -96,15 +115,6 @@ enum NFTStatementText {
                 throw NFTRenderError("a \(key) value")
             }
         }
-    }
-
-    private static func rejectText(_ body: NFTJSONValue) throws(NFTRenderError) -> String {
-        guard let type = body["type"]?.string else { return "reject" }
-        if type == "tcp reset" { return "reject with tcp reset" }
-        guard NFTSetReference.isIdentifier(type) else { throw NFTRenderError("reject with \(type)") }
-        guard let expression = body["expr"]?.string else { return "reject with \(type)" }
-        guard NFTSetReference.isIdentifier(expression) else { throw NFTRenderError("reject with \(expression)") }
-        return "reject with \(type) \(expression)"
     }
 
     /// A string in double quotes; nft has no escape for a quote inside one, so such text is refused.

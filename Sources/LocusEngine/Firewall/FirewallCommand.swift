@@ -63,7 +63,7 @@ public struct FirewallCommand: Sendable {
                 // Until the whole group is gone: a child it left behind holding stdout open would keep
                 // the output from ending, and the run from returning, past any deadline.
                 while MoverProcess.processIsRunning(group) || MoverProcess.groupIsAlive(group) {
-                    guard ContinuousClock.now < deadline else {
+                    guard ContinuousClock.now < deadline, !Task.isCancelled else {
                         await MoverProcess.terminate(group: group)
                         return true
                     }

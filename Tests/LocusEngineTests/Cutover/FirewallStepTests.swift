@@ -63,7 +63,12 @@ struct FirewallStepTests {
         let back = try await step.reversed().run()
         #expect(back.contains("10.2.0.7 → 10.1.0.7"), "\(back)")
         #expect(try namespace.elements(of: "inet filter web_backends").sorted() == ["10.1.0.7", "10.1.0.8"])
-        #expect(try Self.rules(namespace).first?.hasPrefix("ip saddr 10.1.0.7 tcp dport 22") == true)
+        #expect(
+            try Self.rules(namespace) == [
+                "ip saddr 10.1.0.7 tcp dport 22 counter packets 0 bytes 0 accept comment \"web-07\"",
+                "ip daddr { 10.1.0.7, 10.9.9.9 } accept comment \"web-07\"",
+            ]
+        )
     }
 
     @Test("a set that holds neither address is a conflict, and nothing is changed")
