@@ -29,6 +29,22 @@ public struct FirewallDependencySpec: Sendable, Hashable {
     }
 }
 
+extension InventoryWorkload {
+    /// The sets and rules of each firewall the workload depends on, firewalls in declaration order:
+    /// what one batch per firewall changes.
+    public var firewallTargets: [(firewall: String, targets: [FirewallDependencySpec.Target])] {
+        var grouped: [(firewall: String, targets: [FirewallDependencySpec.Target])] = []
+        for case .firewall(let spec) in dependencies {
+            if let index = grouped.firstIndex(where: { $0.firewall == spec.firewall }) {
+                grouped[index].targets.append(spec.target)
+            } else {
+                grouped.append((spec.firewall, [spec.target]))
+            }
+        }
+        return grouped
+    }
+}
+
 /// A named nftables set: its family, its table and its name, as `nft list set` takes them.
 public struct NFTSetReference: Sendable, Hashable, CustomStringConvertible {
     public static let families = ["ip", "ip6", "inet", "arp", "bridge", "netdev"]

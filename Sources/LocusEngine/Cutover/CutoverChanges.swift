@@ -34,7 +34,6 @@ public struct CutoverChanges: Sendable {
         }
         var records: [any CutoverStep] = []
         var members: [any CutoverStep] = []
-        var firewalls: [(config: FirewallConfig, targets: [FirewallDependencySpec.Target])] = []
         for dependency in workload.dependencies {
             switch dependency {
             case .dns(let spec):
@@ -97,19 +96,7 @@ public struct CutoverChanges: Sendable {
                         )
                     )
                 )
-            case .firewall(let spec):
-                guard let firewall = config.firewalls.first(where: { $0.name == spec.firewall }) else {
-                    throw CutoverStepError(
-                        step: "firewall \(spec.firewall)",
-                        reason: "no [[firewall]] named \(spec.firewall) in \(config.file)"
-                    )
-                }
-                if let index = firewalls.firstIndex(where: { $0.config.name == firewall.name }) {
-                    firewalls[index].targets.append(spec.target)
-                } else {
-                    firewalls.append((firewall, [spec.target]))
-                }
-            case .tcp:
+            case .tcp, .firewall:
                 break
             }
         }
@@ -119,8 +106,15 @@ public struct CutoverChanges: Sendable {
                 reason: "\(migration.fromAddress) → \(migration.toAddress) is not a pair of IP addresses"
             )
         }
-        let rules: [any CutoverStep] = firewalls.map {
-            FirewallStep(firewall: $0.config, targets: $0.targets, from: fromAddress, to: toAddress)
+        var rules: [any CutoverStep] = []
+        for (name, targets) in workload.firewallTargets {
+            guard let firewall = config.firewalls.first(where: { $0.name == name }) else {
+                throw CutoverStepError(
+                    step: "firewall \(name)",
+                    reason: "no [[firewall]] named \(name) in \(config.file)"
+                )
+            }
+            rules.append(FirewallStep(firewall: firewall, targets: targets, from: fromAddress, to: toAddress))
         }
         return records + members + rules
     }

@@ -4,17 +4,9 @@ extension MigrationPreflight {
     /// Each firewall the cutover must change lists its ruleset, holds every set and rule the workload
     /// names, and every rule to change can be written back.
     func firewallChecks(_ migration: Migration, workload: InventoryWorkload) async -> [PreflightCheck] {
-        var targets: [(firewall: String, targets: [FirewallDependencySpec.Target])] = []
-        for case .firewall(let spec) in workload.dependencies {
-            if let index = targets.firstIndex(where: { $0.firewall == spec.firewall }) {
-                targets[index].targets.append(spec.target)
-            } else {
-                targets.append((spec.firewall, [spec.target]))
-            }
-        }
         guard let from = IPAddress(migration.fromAddress), let to = IPAddress(migration.toAddress) else { return [] }
         var checks: [PreflightCheck] = []
-        for (name, targets) in targets {
+        for (name, targets) in workload.firewallTargets {
             guard let firewall = config.firewalls.first(where: { $0.name == name }) else { continue }
             let check = "firewall-rights \(name)"
             let ruleset: NFTRuleset
