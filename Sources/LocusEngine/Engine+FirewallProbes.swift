@@ -34,6 +34,7 @@ extension Engine {
                 results[item.workload, default: [:]][DependencyKey.firewall(item.member.spec)] = status
             }
             source.failures.reset()
+            let leftovers = leftovers(in: ruleset, on: source.name)
             let health = SourceHealth(
                 name: source.name,
                 kind: .firewall,
@@ -41,7 +42,7 @@ extension Engine {
                 rtt: rtt,
                 checkedAt: checkedAt
             )
-            report(health, results)
+            report(health, results, also: [.firewallLeftovers(firewall: source.name, leftovers)])
             return 0
         } catch {
             let failures = source.failures.increment()
@@ -67,5 +68,27 @@ extension Engine {
             report(health, results)
             return failures
         }
+    }
+
+    /// The leftovers of departed workloads on one firewall, judged by the world as it is now (after the
+    /// listing's await): a departed address some workload has again is nobody's leftover.
+    private func leftovers(in ruleset: NFTRuleset, on firewall: String) -> [String: [FirewallLeftover]] {
+        var watched: Set<NFTSetReference> = []
+        var current: Set<IPAddress> = []
+        var departed: [Workload] = []
+        for (_, workload) in world.workloads {
+            current.insert(workload.spec.address)
+            watched.formUnion(workload.spec.firewallSets(on: firewall))
+            if workload.previousAddress.map({ $0 != workload.spec.address }) == true { departed.append(workload) }
+        }
+        let departures = departed.compactMap { workload -> FirewallProbe.Departure? in
+            guard let previous = workload.previousAddress, !current.contains(previous) else { return nil }
+            return FirewallProbe.Departure(
+                workload: workload.name,
+                previousAddress: previous,
+                ownSets: workload.spec.firewallSets(on: firewall)
+            )
+        }
+        return FirewallProbe.leftovers(in: ruleset, firewall: firewall, watched: watched, departures: departures)
     }
 }

@@ -279,8 +279,12 @@ extension Engine {
     }
 
     /// Keeps the results and sends each touched workload's complete list of dependency states.
-    func report(_ health: SourceHealth?, _ results: [String: [String: DependencyStatus]]) {
-        var observations: [Observation] = health.map { [.source($0)] } ?? []
+    func report(
+        _ health: SourceHealth?,
+        _ results: [String: [String: DependencyStatus]],
+        also more: [Observation] = []
+    ) {
+        var observations: [Observation] = (health.map { [.source($0)] } ?? []) + more
         for (name, statuses) in results {
             guard let workload = world.workloads[name] else {
                 // Removed from the inventory while it was being checked.

@@ -112,6 +112,9 @@ extension Correlator {
             advice: "change the firewall, traffic to the new address is blocked"
         )
         add(.firewallMissing, .critical, firewallMissing, advice: "allow the address on the firewall")
+        for leftover in workload.firewallLeftovers.keys.sorted().flatMap({ workload.firewallLeftovers[$0] ?? [] }) {
+            firewallLeftover.append(leftover.description)
+        }
         add(.firewallLeftover, .warning, firewallLeftover, advice: "remove the opening nobody needs any more")
         add(.dnsTTLHigh, .warning, ttlHigh, advice: "lower the TTL before migrating so the change is seen in time")
         return findings

@@ -14,6 +14,9 @@ public enum Observation: Sendable, Hashable {
     case inventoryInvalid(source: String, errors: [ConfigError])
     /// Probe results for a workload's dependencies.
     case dependencies(workload: String, [DependencyStatus])
+    /// The leftovers one listing of a firewall shows, by the workload whose previous address each is;
+    /// a workload not named has none on that firewall.
+    case firewallLeftovers(firewall: String, [String: [FirewallLeftover]])
     /// The store's migrations as last read: open ones mark their workloads, and the newest completed
     /// one of a workload says where it arrived until its inventory agrees.
     case migrations([Migration])

@@ -30,6 +30,9 @@ public struct Workload: Sendable, Hashable, Identifiable {
     /// A completed migration moved it and an inventory still says otherwise: `spec` has the
     /// migration's site and address meanwhile.
     public internal(set) var outdatedInventory: OutdatedInventory?
+    /// Sets that still allow its previous address though it does not depend on them, by firewall
+    /// (its own dependencies say so in their `leftover`).
+    public internal(set) var firewallLeftovers: [String: [FirewallLeftover]] = [:]
 
     public init(
         spec: InventoryWorkload,

@@ -34,7 +34,26 @@ extension World {
             return WorldChange(touchedWorkloads: [workload])
         case .migrations(let migrations):
             return follow(migrations)
+        case .firewallLeftovers(let firewall, let found):
+            return applyLeftovers(found, on: firewall)
         }
+    }
+
+    private mutating func applyLeftovers(_ found: [String: [FirewallLeftover]], on firewall: String) -> WorldChange {
+        var change = WorldChange()
+        let named = Set(found.keys.filter { workloads[$0] != nil })
+        for name in named.union(firewallLeftoverOwners[firewall] ?? []) {
+            let leftovers = found[name] ?? []
+            guard var workload = workloads[name], workload.firewallLeftovers[firewall] ?? [] != leftovers else {
+                continue
+            }
+            workload.firewallLeftovers[firewall] = leftovers.isEmpty ? nil : leftovers
+            workloads[name] = workload
+            change.touchedWorkloads.insert(name)
+        }
+        firewallLeftoverOwners[firewall] = named.isEmpty ? nil : named
+        firewallLeftoverListings.insert(firewall)
+        return change
     }
 
     private mutating func applyMapping(_ observation: MappingObservation, to name: String) -> WorldChange {

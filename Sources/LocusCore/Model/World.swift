@@ -33,6 +33,10 @@ public struct World: Sendable {
     /// When each workload moved lately, by earlier processes' account, for workloads the inventory has
     /// not declared yet.
     var storedMoves: [String: [Date]] = [:]
+    /// The workloads each firewall's last listing named in a leftover, so the next one can clear them.
+    var firewallLeftoverOwners: [String: Set<String>] = [:]
+    /// The firewalls whose leftovers this process has listed at least once.
+    var firewallLeftoverListings: Set<String> = []
     /// Workloads with a migration the store holds open, taken over at start.
     var pendingMigrations: Set<String> = []
     /// The newest completed migration of each workload whose inventory has not agreed with it yet,

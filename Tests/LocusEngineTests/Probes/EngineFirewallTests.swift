@@ -32,11 +32,17 @@ struct EngineFirewallTests {
         )
     }
 
-    static func workload(_ name: String, address: String, firewall: String = "edge", _ target: String) -> String {
+    static func workload(
+        _ name: String,
+        address: String,
+        eid: String? = nil,
+        firewall: String = "edge",
+        _ target: String
+    ) -> String {
         """
         [[workload]]
         name = "\(name)"
-        eid = "10.200.\(address.split(separator: ".").suffix(2).joined(separator: "."))/32"
+        eid = "\(eid ?? "10.200.\(address.split(separator: ".").suffix(2).joined(separator: "."))/32")"
         site = "dc-east"
         address = "\(address)"
 
@@ -165,6 +171,53 @@ struct EngineFirewallTests {
 
             try namespace.nft(["delete", "element", "inet", "filter", "web_backends", "{ 10.2.0.7 }"])
             _ = try await snapshot(of: engine, "removed behind Locus's back: missing") { $0.alerts[missing] != nil }
+        }
+    }
+
+    @Test(
+        "a watched set still allowing the previous address of a workload that does not watch it is that one's leftover"
+    )
+    func leftoverOfAnother() async throws {
+        let namespace = try NFTNamespace()
+        try namespace.load(Self.ruleset)
+        let directory = try TemporaryDirectory()
+        let watcher = Self.workload("web-07", address: "10.1.0.7", "set = \"inet filter web_backends\"")
+        let nets = "set = \"inet filter nets\""
+        try directory.write(watcher + Self.workload("app-20", address: "10.1.0.20", nets), to: "inventory.toml")
+        let config = Self.config(
+            directory,
+            firewalls: [
+                FirewallConfig(name: "edge", command: namespace.listCommand, applyCommand: namespace.applyCommand)
+            ]
+        )
+        let engine = try Self.engine(directory, config)
+        let leftover = AlertID(kind: .firewallLeftover, subject: "app-20")
+        try await running(engine) {
+            _ = try await snapshot(of: engine, "both checked") {
+                $0.workload("web-07")?.dependencies.map(\.state) == [.ok]
+                    && $0.workload("app-20")?.dependencies.map(\.state) == [.missing]
+            }
+            #expect(await engine.snapshot.alerts[leftover] == nil)
+
+            try directory.write(watcher + Self.workload("app-20", address: "10.3.0.20", nets), to: "inventory.toml")
+            let moved = try await snapshot(of: engine, "firewall-leftover raised for app-20") {
+                $0.alerts[leftover] != nil && $0.workload("app-20")?.dependencies.map(\.state) == [.ok]
+            }
+            #expect(moved.alerts[leftover]?.severity == .warning)
+            let message = moved.alerts[leftover]?.message ?? ""
+            #expect(message.contains("edge set inet filter web_backends still allows 10.1.0.20"), "\(message)")
+            #expect(moved.workload("app-20")?.dependencies.first?.leftover == nil)
+            #expect(moved.alerts[AlertID(kind: .firewallLeftover, subject: "web-07")] == nil)
+
+            // The address taken by another workload: the opening may be theirs now.
+            try directory.write(
+                watcher + Self.workload("app-20", address: "10.3.0.20", nets)
+                    + Self.workload("db-20", address: "10.1.0.20", eid: "10.201.0.20/32", "rule_comment = \"db-20\""),
+                to: "inventory.toml"
+            )
+            _ = try await snapshot(of: engine, "leftover cleared when the address is somebody's again") {
+                $0.alerts[leftover] == nil && $0.workload("db-20") != nil
+            }
         }
     }
 }
