@@ -23,6 +23,21 @@ public enum NFTChange: Sendable, Hashable, CustomStringConvertible {
     }
 }
 
+extension NFTChange {
+    /// The sets a journal's detail (changes joined by `; `, as `description` writes them) says were
+    /// only cleared of `address`: there the new address was already allowed.
+    public static func setsOnlyDeleting(_ address: IPAddress, in detail: String) -> Set<NFTSetReference> {
+        var sets: Set<NFTSetReference> = []
+        let suffix = ": delete \(address)"
+        for change in detail.components(separatedBy: "; ") {
+            guard let start = change.range(of: "set "), change.hasSuffix(suffix) else { continue }
+            let name = change[start.upperBound..<change.index(change.endIndex, offsetBy: -suffix.count)]
+            if let set = NFTSetReference(parsing: String(name)) { sets.insert(set) }
+        }
+        return sets
+    }
+}
+
 /// The nft commands that make a list of changes in one transaction: `nft -f -` applies a batch
 /// whole or not at all.
 public enum NFTBatch {

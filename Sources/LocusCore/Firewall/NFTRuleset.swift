@@ -17,6 +17,25 @@ public struct NFTRuleset: Sendable, Hashable {
     public func rules(commented comment: String) -> [NFTRule] {
         rules.filter { $0.comment == comment }
     }
+
+    /// The named sets a rule's positive matches refer to (`ip saddr @web_backends`), from its own table.
+    public func sets(referencedBy rule: NFTRule) -> [NFTSet] {
+        rule.addressMatches.filter(\.isPositive).compactMap { match in
+            match.setName.flatMap { set(NFTSetReference(family: rule.family, table: rule.table, name: $0)) }
+        }
+    }
+
+    /// Whether `rule` takes `address`, in its own values or in a named set it refers to.
+    public func rule(_ rule: NFTRule, matches address: IPAddress) -> Bool {
+        rule.matches(address) || sets(referencedBy: rule).contains { $0.contains(address) }
+    }
+
+    /// Whether `rule` names `address` on its own, in its values or as an element of a set it refers to:
+    /// where a change of that address alone is possible.
+    public func rule(_ rule: NFTRule, names address: IPAddress) -> Bool {
+        rule.matchedAddresses.contains(address)
+            || sets(referencedBy: rule).contains { $0.elements.contains { $0.isExactly(address) } }
+    }
 }
 
 /// A named set and its elements.

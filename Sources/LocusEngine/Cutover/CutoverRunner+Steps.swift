@@ -7,7 +7,7 @@ extension CutoverRunner {
     /// The steps of `migration` as the config and the inventory say now.
     func script(
         for migration: Migration,
-        rollback began: [String: StepState]? = nil
+        rollback began: [String: MigrationStep]? = nil
     ) async throws(CutoverRunError)
         -> CutoverScript
     {
@@ -150,7 +150,7 @@ extension CutoverRunner {
 
     func runRollback(of start: Migration, lease: RunnerLease) async throws(CutoverRunError) -> Migration {
         let began = Dictionary(
-            start.steps.filter { !$0.name.hasPrefix("rollback-") && $0.state != .planned }.map { ($0.name, $0.state) },
+            start.steps.filter { !$0.name.hasPrefix("rollback-") && $0.state != .planned }.map { ($0.name, $0) },
             uniquingKeysWith: { first, _ in first }
         )
         let script: CutoverScript
@@ -224,9 +224,16 @@ extension CutoverRunner {
                     : "the mapping did not follow within verify_deadline (\(verifyDeadline)): \(finding.detail)"
             )
         case .change(let change, let leavingConflicts):
-            if leavingConflicts, case .conflict(let found) = await change.observe() {
+            let found = await change.observe()
+            if leavingConflicts, case .conflict(let found) = found {
                 outcome = StepOutcome(ok: true, detail: "left alone, this cutover did not change it: \(found)")
             } else {
+                if case .ready(let plan) = found {
+                    // What it is about to change, in the journal before it acts: a rollback after a
+                    // crash here knows what was already there.
+                    step.detail = "about to change \(plan)"
+                    try await apply(.journal(step), to: id)
+                }
                 do {
                     outcome = StepOutcome(ok: true, detail: try await change.run())
                 } catch {

@@ -1,3 +1,5 @@
+import LocusCore
+
 /// What a step finds when it looks at the world, before acting or after a crash.
 ///
 /// A step acts only on `.ready`; `.alreadyDone` means its effect is there and it must never act again
@@ -23,6 +25,10 @@ public protocol CutoverStep: Sendable {
 
     /// The step that undoes this one (rollback).
     func reversed() -> Self
+
+    /// The step that undoes this one as its journal says it went: what it found already there before
+    /// it acted was not its doing, and stays.
+    func reversed(after journal: MigrationStep) -> Self
 }
 
 /// Why a step could not make its change, in words an operator acts on.
@@ -39,6 +45,8 @@ public struct CutoverStepError: Error, Sendable, Hashable, CustomStringConvertib
 }
 
 extension CutoverStep {
+    public func reversed(after journal: MigrationStep) -> Self { reversed() }
+
     /// Observes, and acts only when the world is as the plan expects: the one way a step is run,
     /// forward, in rollback or on resume.
     ///

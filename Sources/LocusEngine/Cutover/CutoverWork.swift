@@ -39,24 +39,28 @@ struct CutoverScript: Sendable {
 
     /// Rollback: the compensating steps in reverse order, of the forward steps that began — pool
     /// members and records back first, then the mover back, then the mapping back at the source,
-    /// then verify. `began` maps each forward step the journal shows past planned to its state.
+    /// then verify. `began` maps each forward step the journal shows past planned to its record.
     static func rollback(
         mover: MoverProcess?,
         mapping: MappingFollow,
         changes: [any CutoverStep],
         services: [Endpoint],
-        began: [String: StepState]
+        began: [String: MigrationStep]
     ) -> CutoverScript {
-        let undone = changes.filter { began[$0.name] != nil }.reversed()
+        let undone: [(reverse: any CutoverStep, failed: Bool)] = changes.reversed().compactMap {
+            change -> (reverse: any CutoverStep, failed: Bool)? in
+            guard let journal = began[change.name] else { return nil }
+            return (change.reversed(after: journal), journal.state == .failed)
+        }
         var steps: [(name: String, work: CutoverWork)] = undone.map {
-            ("rollback-" + $0.name, .change($0.reversed(), leavingConflicts: began[$0.name] == .failed))
+            ("rollback-" + $0.reverse.name, .change($0.reverse, leavingConflicts: $0.failed))
         }
         let back = mapping.reversed()
         let moverBegan = began["mover"] != nil
         if let mover, moverBegan { steps.append(("rollback-mover", .mover(mover, effect: back))) }
         if moverBegan || began["mapping"] != nil { steps.append(("rollback-mapping", .mapping(back))) }
         steps.append(("rollback-verify", .verify))
-        let verified = undone.filter { began[$0.name] != .failed }.map { $0.reversed() }
-        return CutoverScript(steps: steps, mapping: back, changes: Array(verified), services: services)
+        let verified = undone.filter { !$0.failed }.map(\.reverse)
+        return CutoverScript(steps: steps, mapping: back, changes: verified, services: services)
     }
 }

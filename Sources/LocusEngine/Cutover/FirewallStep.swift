@@ -13,18 +13,39 @@ public struct FirewallStep: CutoverStep {
     public let targets: [FirewallDependencySpec.Target]
     public let from: IPAddress
     public let to: IPAddress
+    /// Sets where `from` stays: it was there before the step this one undoes added `to` beside it.
+    public let keeping: Set<NFTSetReference>
 
-    public init(firewall: FirewallConfig, targets: [FirewallDependencySpec.Target], from: IPAddress, to: IPAddress) {
+    public init(
+        firewall: FirewallConfig,
+        targets: [FirewallDependencySpec.Target],
+        from: IPAddress,
+        to: IPAddress,
+        keeping: Set<NFTSetReference> = []
+    ) {
         self.firewall = firewall
         self.targets = targets
         self.from = from
         self.to = to
+        self.keeping = keeping
     }
 
     public var name: String { "firewall \(firewall.name)" }
 
     public func reversed() -> FirewallStep {
         FirewallStep(firewall: firewall, targets: targets, from: to, to: from)
+    }
+
+    /// The undo of what the journal says this step changed: a set where it found the new address
+    /// already allowed and only deleted the old one keeps the new one (somebody opened it before).
+    public func reversed(after journal: MigrationStep) -> FirewallStep {
+        FirewallStep(
+            firewall: firewall,
+            targets: targets,
+            from: to,
+            to: from,
+            keeping: NFTChange.setsOnlyDeleting(from, in: journal.detail)
+        )
     }
 
     /// What each target needs, from a fresh listing: the changes to make, or why none can be made.
@@ -41,28 +62,35 @@ public struct FirewallStep: CutoverStep {
         } catch {
             return .conflict("listing \(firewall.name): \(error)")
         }
-        return Self.plan(targets, from: from, to: to, in: ruleset, firewall: firewall.name)
+        return Self.plan(targets, from: from, to: to, keeping: keeping, in: ruleset, firewall: firewall.name)
     }
 
     static func plan(
         _ targets: [FirewallDependencySpec.Target],
         from: IPAddress,
         to: IPAddress,
+        keeping: Set<NFTSetReference> = [],
         in ruleset: NFTRuleset,
         firewall: String
     ) -> Plan {
         var changes: [NFTChange] = []
+        var changedSets: Set<NFTSetReference> = []
         var done: [String] = []
+        // A set named by a dependency and by a rule that refers to it changes once.
+        func change(_ set: NFTSet) {
+            guard changedSets.insert(set.reference).inserted else { return }
+            let deletesOld = !keeping.contains(set.reference) && set.elements.contains { $0.isExactly(from) }
+            changes.append(.element(set.reference, add: set.contains(to) ? nil : to, delete: deletesOld ? from : nil))
+        }
         for target in targets {
             switch target {
             case .set(let reference):
                 guard let set = ruleset.set(reference) else { return .conflict("\(firewall) has no set \(reference)") }
-                let deletesOld = set.elements.contains { $0.isExactly(from) }
-                let hasNew = set.contains(to)
-                if hasNew && !deletesOld {
+                let deletesOld = !keeping.contains(reference) && set.elements.contains { $0.isExactly(from) }
+                if set.contains(to) && !deletesOld {
                     done.append("set \(reference) holds \(set.element(holding: to)?.description ?? to.description)")
                 } else if deletesOld || set.contains(from) {
-                    changes.append(.element(reference, add: hasNew ? nil : to, delete: deletesOld ? from : nil))
+                    change(set)
                 } else {
                     return .conflict("set \(reference) holds neither \(from) nor \(to): somebody changed it")
                 }
@@ -70,11 +98,16 @@ public struct FirewallStep: CutoverStep {
                 let rules = ruleset.rules(commented: comment)
                 guard !rules.isEmpty else { return .conflict("\(firewall) has no rule commented \"\(comment)\"") }
                 for rule in rules {
+                    let viaSet = ruleset.sets(referencedBy: rule).filter { set in
+                        set.elements.contains { $0.isExactly(from) } && !keeping.contains(set.reference)
+                    }
                     if rule.matchedAddresses.contains(from) {
                         changes.append(.rule(rule, old: from, new: to))
-                    } else if rule.matches(to) {
+                    } else if !viaSet.isEmpty {
+                        viaSet.forEach(change)
+                    } else if ruleset.rule(rule, matches: to) {
                         done.append("rule \(rule.location) matches \(to)")
-                    } else if rule.matches(from) {
+                    } else if ruleset.rule(rule, matches: from) {
                         return .conflict(
                             "rule \(rule.location) \"\(comment)\" takes \(from) through a prefix or range; change it by hand"
                         )
@@ -116,6 +149,14 @@ public struct FirewallStep: CutoverStep {
         } catch {
             throw CutoverStepError(step: name, reason: "\(firewall.name) refused the batch: \(error)")
         }
-        return changes.map(\.description).joined(separator: "; ")
+        // An apply_command that exits 0 without applying (a wrapper that ignores its stdin) is not done.
+        switch await plan() {
+        case .done: return changes.map(\.description).joined(separator: "; ")
+        case .changes(_, let left), .conflict(let left):
+            throw CutoverStepError(
+                step: name,
+                reason: "\(firewall.name) took the batch, but its ruleset does not show it: \(left)"
+            )
+        }
     }
 }

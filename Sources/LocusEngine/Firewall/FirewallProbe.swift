@@ -110,18 +110,20 @@ public struct FirewallProbe: Sendable {
                 status.detail = "\(firewall) has no rule commented \"\(comment)\""
                 return status
             }
-            let matched = Array(Set(rules.flatMap(\.matchedAddresses))).sorted()
-            status.observed = matched.isEmpty ? nil : matched.map(\.description).joined(separator: ", ")
-            let behind = rules.filter { !$0.matches(member.address) }
+            let matched = Array(Set(rules.flatMap(\.matchedAddresses))).sorted().map(\.description)
+            let named = rules.flatMap { ruleset.sets(referencedBy: $0) }.map { "@\($0.reference.name)" }
+            let observed = matched + Array(Set(named)).sorted()
+            status.observed = observed.isEmpty ? nil : observed.joined(separator: ", ")
+            let behind = rules.filter { !ruleset.rule($0, matches: member.address) }
             status.detail =
                 "\(rules.count) rule\(rules.count == 1 ? "" : "s") commented \"\(comment)\" on \(firewall)"
                 + (behind.isEmpty ? "" : "; not matching: " + behind.map(\.location).joined(separator: ", "))
             if behind.isEmpty {
                 status.state = .ok
-                if let previous, rules.contains(where: { $0.matchedAddresses.contains(previous) }) {
+                if let previous, rules.contains(where: { ruleset.rule($0, names: previous) }) {
                     status.leftover = previous.description
                 }
-            } else if let previous, behind.allSatisfy({ $0.matches(previous) }) {
+            } else if let previous, behind.allSatisfy({ ruleset.rule($0, matches: previous) }) {
                 status.state = .stale
                 status.observed = previous.description
                 status.observedIsPreviousAddress = true
