@@ -41,6 +41,25 @@ struct NFTRulesetTests {
         #expect(ports.elements == [.other("22"), .other("80")])
     }
 
+    @Test("a set declared by typeof is read by the type of its expression, as plain type or as written")
+    func typeofSets() throws {
+        let json = """
+            {"nftables": [
+              {"set": {"family": "inet", "name": "a", "table": "t", "type": "ipv4_addr", "elem": ["10.1.0.1"]}},
+              {"set": {"family": "inet", "name": "b", "table": "t",
+                       "type": {"typeof": {"payload": {"protocol": "ip6", "field": "daddr"}}}, "elem": ["fd00::1"]}},
+              {"set": {"family": "inet", "name": "c", "table": "t",
+                       "type": {"typeof": {"meta": {"key": "mark"}}}, "elem": [1]}}]}
+            """
+        let ruleset = try NFTRuleset(json: Array(json.utf8))
+        func type(_ name: String) -> String? {
+            ruleset.set(NFTSetReference(family: "inet", table: "t", name: name))?.type
+        }
+        #expect(type("a") == "ipv4_addr")
+        #expect(type("b") == "ipv6_addr")
+        #expect(type("c") == "?")
+    }
+
     @Test(
         "what is not a ruleset is refused naming what was expected",
         arguments: [

@@ -57,6 +57,7 @@ extension NFTSet {
         switch body["type"] {
         case .string(let text)?: type = text
         case .array(let parts)?: type = parts.compactMap(\.string).joined(separator: " . ")
+        case let value?: type = Self.typeofType(value) ?? "?"
         default: type = "?"
         }
         let flags: [String]
@@ -72,6 +73,19 @@ extension NFTSet {
         default: throw NFTDecodingError("set \(reference): \"elem\" is not a list")
         }
         self.init(reference: reference, type: type, flags: flags, elements: elements)
+    }
+
+    /// The address type of a set declared `typeof ip saddr`, where nft writes the expression rather
+    /// than its type: `{"typeof": {"payload": {"protocol": "ip", "field": "saddr"}}}`.
+    static func typeofType(_ value: NFTJSONValue) -> String? {
+        guard let (key, body) = value.tagged, key == "typeof", let (kind, payload) = body.tagged, kind == "payload",
+            let field = payload["field"]?.string, field == "saddr" || field == "daddr"
+        else { return nil }
+        switch payload["protocol"]?.string {
+        case "ip": return "ipv4_addr"
+        case "ip6": return "ipv6_addr"
+        default: return nil
+        }
     }
 }
 
