@@ -69,15 +69,26 @@ struct MigrationFirewallEndToEndTests {
 
     @Test(arguments: MigrationStoreKind.available)
     func aCutoverMovesTheSetElementInOneBatchAndARollbackPutsItBack(store: MigrationStoreKind) async throws {
+        try await cutoverAndRollback(store: store, preopened: false)
+    }
+
+    /// The new address allowed before the cutover (an operator opened it ahead): the cutover only
+    /// closes the old one, and its rollback reopens the old one and leaves the new one open.
+    @Test func anOpeningMadeBeforeTheCutoverIsStillThereAfterItsRollback() async throws {
+        try await cutoverAndRollback(store: .sqlite, preopened: true)
+    }
+
+    private func cutoverAndRollback(store: MigrationStoreKind, preopened: Bool) async throws {
         let lab = try await MigrationLab(approvers: ["ops2"], store: store, cutover: .init())
         let moved = try #require(try lab.workloadsWithPoolMember().first)
         let oldAddress = try lab.address(of: moved)
         let newAddress = try MigrationCutoverEndToEndTests.newAddress(for: moved, lab)
+        let others = ["10.250.0.1"] + (preopened ? [newAddress] : [])
         let namespace = try NFTNamespace()
         try namespace.load(
             """
             table inet filter {
-              set web_backends { type ipv4_addr; elements = { \(oldAddress), 10.250.0.1 } }
+              set web_backends { type ipv4_addr; elements = { \(([oldAddress] + others).joined(separator: ", ")) } }
             }
             """
         )
@@ -104,7 +115,7 @@ struct MigrationFirewallEndToEndTests {
         let firewall = try #require(names.firstIndex(of: "firewall edge"), "\(names)")
         #expect(names.firstIndex(of: "loadbalancer lab-lb be_web/\(moved)").map { $0 < firewall } == true)
         #expect(names.last == "verify")
-        #expect(try namespace.elements(of: Self.set).sorted() == [newAddress, "10.250.0.1"].sorted())
+        #expect(try namespace.elements(of: Self.set).sorted() == Array(Set([newAddress] + others)).sorted())
 
         try Self.addDependency(to: lab, workload: moved)
         let back = try await lab.locus(as: "ops2", ["migrate", "rollback", id])
@@ -112,7 +123,7 @@ struct MigrationFirewallEndToEndTests {
         let rolledBack = try await lab.json(as: "ops3", ["migrate", "show", id])
         #expect(rolledBack.state == "rolled-back", "\(rolledBack)")
         #expect(rolledBack.stepStates.contains { $0.name == "rollback-firewall edge" && $0.state == "done" })
-        #expect(try namespace.elements(of: Self.set).sorted() == [oldAddress, "10.250.0.1"].sorted())
+        #expect(try namespace.elements(of: Self.set).sorted() == ([oldAddress] + others).sorted())
         withExtendedLifetime(sudo) {}
         try await lab.shutDown()
     }
