@@ -6,6 +6,7 @@ extension Engine {
     /// consecutive failures so far.
     @discardableResult
     func probe(_ source: FirewallProbeSource) async -> Int {
+        let ticket = passTickets.issue("firewall|" + source.name)
         var work: [(workload: String, member: FirewallProbe.Member)] = []
         for (name, workload) in world.workloads {
             for case .firewall(let spec) in workload.spec.dependencies where spec.firewall == source.name {
@@ -17,19 +18,18 @@ extension Engine {
                 work.append((name, member))
             }
         }
+        let takenFor = addresses(of: work.map(\.workload), from: work.map(\.member.address))
         let checkedAt = clock.now()
         let started = ContinuousClock.now
         var results: [String: [String: DependencyStatus]] = [:]
         do {
             let ruleset = try await source.probe.ruleset()
             let rtt = ContinuousClock.now - started
-            // The listing took a while: judge each dependency by the address its workload has now,
-            // and drop the ones whose workload changed address meanwhile (the next poll has them).
+            guard passTickets.mayReport("firewall|" + source.name, ticket) else { return 0 }
             for (item, var status) in zip(
                 work,
                 source.probe.statuses(of: work.map(\.member), in: ruleset, checkedAt: checkedAt)
             ) {
-                guard world.workloads[item.workload]?.spec.address == item.member.address else { continue }
                 status.rtt = rtt
                 results[item.workload, default: [:]][DependencyKey.firewall(item.member.spec)] = status
             }
@@ -42,9 +42,10 @@ extension Engine {
                 rtt: rtt,
                 checkedAt: checkedAt
             )
-            report(health, results, also: [.firewallLeftovers(firewall: source.name, leftovers)])
+            report(health, results, takenFor: takenFor, also: [.firewallLeftovers(firewall: source.name, leftovers)])
             return 0
         } catch {
+            guard passTickets.mayReport("firewall|" + source.name, ticket) else { return source.failures.current }
             let failures = source.failures.increment()
             let down = isDown(afterFailures: failures)
             logger.warning("firewall unavailable", metadata: ["source": "\(source.name)", "error": "\(error)"])
@@ -65,7 +66,7 @@ extension Engine {
                 lastError: error.description,
                 checkedAt: checkedAt
             )
-            report(health, results)
+            report(health, results, takenFor: takenFor)
             return failures
         }
     }

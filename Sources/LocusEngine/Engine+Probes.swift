@@ -55,6 +55,7 @@ extension Engine {
     /// Checks every `dns` dependency on one server; returns the consecutive failures so far.
     @discardableResult
     func probe(_ source: DNSProbeSource) async -> Int {
+        let ticket = passTickets.issue("dns|" + source.name)
         var work: [(workload: String, spec: DNSDependencySpec, address: IPAddress, previous: IPAddress?)] = []
         for (name, workload) in world.workloads {
             for case .dns(let spec) in workload.spec.dependencies where spec.server == source.name {
@@ -112,6 +113,8 @@ extension Engine {
             failure = await checkReachable(source)
         }
         let rtt = ContinuousClock.now - started
+        // A rescan's pass and the loop's may overlap: the later one has already said what is there.
+        guard passTickets.mayReport("dns|" + source.name, ticket) else { return source.failures.current }
         guard let failure else {
             source.failures.reset()
             let health = SourceHealth(
@@ -121,7 +124,7 @@ extension Engine {
                 rtt: rtt,
                 checkedAt: checkedAt
             )
-            report(health, results)
+            report(health, results, takenFor: addresses(of: work.map(\.workload), from: work.map(\.address)))
             return 0
         }
         let failures = source.failures.increment()
@@ -144,7 +147,7 @@ extension Engine {
             lastError: failure.description,
             checkedAt: checkedAt
         )
-        report(health, results)
+        report(health, results, takenFor: addresses(of: work.map(\.workload), from: work.map(\.address)))
         return failures
     }
 
@@ -162,6 +165,7 @@ extension Engine {
     /// returns the consecutive failures so far.
     @discardableResult
     func probe(_ source: LoadBalancerProbeSource) async -> Int {
+        let ticket = passTickets.issue("lb|" + source.name)
         var work: [(workload: String, member: LoadBalancerProbe.Member)] = []
         for (name, workload) in world.workloads {
             for case .loadBalancer(let spec) in workload.spec.dependencies where spec.balancer == source.name {
@@ -182,6 +186,7 @@ extension Engine {
             }
             let statuses = try await source.probe.check(work.map(\.member), checkedAt: checkedAt)
             let rtt = ContinuousClock.now - started
+            guard passTickets.mayReport("lb|" + source.name, ticket) else { return 0 }
             for (item, status) in zip(work, statuses) {
                 results[item.workload, default: [:]][DependencyKey.lb(item.member.spec)] = status
             }
@@ -194,9 +199,10 @@ extension Engine {
                 rtt: rtt,
                 checkedAt: checkedAt
             )
-            report(health, results)
+            report(health, results, takenFor: addresses(of: work.map(\.workload), from: work.map(\.member.address)))
             return 0
         } catch {
+            guard passTickets.mayReport("lb|" + source.name, ticket) else { return source.failures.current }
             let failures = source.failures.increment()
             let down = isDown(afterFailures: failures)
             logger.warning("load balancer unavailable", metadata: ["source": "\(source.name)", "error": "\(error)"])
@@ -218,9 +224,14 @@ extension Engine {
                 lastError: error.description,
                 checkedAt: checkedAt
             )
-            report(health, results)
+            report(health, results, takenFor: addresses(of: work.map(\.workload), from: work.map(\.member.address)))
             return failures
         }
+    }
+
+    /// Which address each workload had when a pass began, for `report`.
+    func addresses(of workloads: [String], from addresses: [IPAddress]) -> [String: IPAddress] {
+        Dictionary(zip(workloads, addresses), uniquingKeysWith: { first, _ in first })
     }
 
     /// Connects to every `tcp` dependency at once (each target once, however many workloads need it).
@@ -234,6 +245,7 @@ extension Engine {
             }
         }
         guard !work.isEmpty else { return }
+        let ticket = passTickets.issue("tcp")
         let checkedAt = clock.now()
         let probe = TCPProbe(timeout: tuning.probeTimeout, eventLoopGroup: eventLoopGroup)
         let outcomes = await withTaskGroup(of: (Endpoint, TCPProbeResult).self) { group in
@@ -246,6 +258,7 @@ extension Engine {
             }
             return outcomes
         }
+        guard passTickets.mayReport("tcp", ticket) else { return }
         var results: [String: [String: DependencyStatus]] = [:]
         for item in work {
             guard let outcome = outcomes[item.spec.target] else { continue }
@@ -255,7 +268,8 @@ extension Engine {
                 checkedAt: checkedAt
             )
         }
-        report(nil, results)
+        // A service's answer does not depend on the workload's address, only on its still declaring it.
+        report(nil, results, takenFor: [:])
     }
 
     /// A dependency whose source did not answer: `unreachable`, never the last known good state; the
@@ -279,9 +293,14 @@ extension Engine {
     }
 
     /// Keeps the results and sends each touched workload's complete list of dependency states.
+    /// Records a pass's results, judged against the world as it is after the pass's awaits: a result
+    /// taken for an address its workload no longer has (`takenFor`, the address each workload had
+    /// when its checks began), or for a dependency it no longer declares, is dropped; the next pass
+    /// checks what is there now.
     func report(
         _ health: SourceHealth?,
         _ results: [String: [String: DependencyStatus]],
+        takenFor addresses: [String: IPAddress],
         also more: [Observation] = []
     ) {
         var observations: [Observation] = (health.map { [.source($0)] } ?? []) + more
@@ -291,7 +310,13 @@ extension Engine {
                 dependencyResults[name] = nil
                 continue
             }
-            dependencyResults[name, default: [:]].merge(statuses) { _, new in new }
+            if let address = addresses[name], address != workload.spec.address { continue }
+            let declared = DependencyKey.keys(of: workload.spec)
+            let current = statuses.filter { declared.contains($0.key) }
+            guard !current.isEmpty else { continue }
+            dependencyResults[name, default: [:]].merge(current) { _, new in new }
+            // What it declared before and no longer does is not kept for it.
+            dependencyResults[name] = dependencyResults[name]?.filter { declared.contains($0.key) }
             observations.append(.dependencies(workload: name, dependencyStatuses(of: workload)))
         }
         submit(observations)

@@ -19,6 +19,7 @@ extension Engine {
     /// Reads `source` when it changed (or when `force`d) and reports what it found. A broken edit
     /// keeps the last good workloads; the correlator raises `inventory-invalid` naming the line.
     func pollInventory(_ source: any InventorySource, force: Bool) async {
+        let ticket = passTickets.issue("inventory|" + source.name)
         if !force {
             guard await source.hasChanged() else { return }
         }
@@ -69,6 +70,8 @@ extension Engine {
                 logger.warning("inventory unreadable", metadata: ["source": "\(source.name)", "error": "\(reason)"])
             }
         }
+        // A forced read (a rescan) and the loop's may overlap: the file as read later is the one kept.
+        guard passTickets.mayReport("inventory|" + source.name, ticket) else { return }
         submit(observations)
     }
 
@@ -81,10 +84,14 @@ extension Engine {
     /// Fetches one registration table and reports it; returns the consecutive failures so far.
     @discardableResult
     func poll(_ poller: RegistrationPoller) async -> Int {
+        let ticket = passTickets.issue("registrations|" + poller.sourceName)
         let started = ContinuousClock.now
         let outcome = await poller.fetch(now: clock.now())
         let rtt = ContinuousClock.now - started
         let checkedAt = clock.now()
+        guard passTickets.mayReport("registrations|" + poller.sourceName, ticket) else {
+            return poller.failures.current
+        }
         switch outcome {
         case .success(let index):
             poller.failures.reset()

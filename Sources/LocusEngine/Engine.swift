@@ -54,6 +54,8 @@ public actor Engine {
     var prepared = false
     private let wake: (stream: AsyncStream<Void>, continuation: AsyncStream<Void>.Continuation)
     var registrationIndexes: [String: RegistrationIndex] = [:]
+    /// Which pass of each source may still report (see `PassTickets`).
+    var passTickets = PassTickets()
     /// The EIDs the watches were last given, to tell them only when the inventory changed them.
     private var watchedTargets: [String: WatchTarget] = [:]
 
@@ -315,6 +317,8 @@ public actor Engine {
         let now = clock.now()
         let update = correlator.ingest(observations, into: &world, now: now)
         for (name, readdress) in update.change.readdressed.sorted(by: { $0.key < $1.key }) {
+            // Verdicts for the old address are not the new one's (the world shows them unknown now).
+            dependencyResults[name] = dependencyResults[name]?.filter { DependencyKey.isAddressIndependent($0.key) }
             logger.notice(
                 "workload re-addressed",
                 metadata: [

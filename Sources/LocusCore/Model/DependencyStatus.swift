@@ -70,3 +70,20 @@ public struct DependencyStatus: Sendable, Hashable {
         self.leftover = leftover
     }
 }
+
+extension DependencyStatus {
+    /// What is known of this dependency once its workload has a new address: a record, a pool member
+    /// or a firewall opening was judged for the old one, so it is unknown until checked again; a TCP
+    /// service's answer does not depend on the workload's address and stays.
+    func awaitingCheck(at address: IPAddress) -> DependencyStatus {
+        guard kind != .tcp else { return self }
+        return DependencyStatus(
+            kind: kind,
+            target: target,
+            role: role,
+            state: .unknown,
+            expected: address.description,
+            detail: "the address changed to \(address); not checked there yet"
+        )
+    }
+}

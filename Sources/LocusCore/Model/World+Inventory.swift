@@ -79,6 +79,9 @@ extension World {
                         address: declaration.spec.address,
                         previous: workload.spec.address
                     )
+                    workload.dependencies = workload.dependencies.map {
+                        $0.awaitingCheck(at: declaration.spec.address)
+                    }
                 }
                 // Keep the line numbers and read times current even when nothing else changed.
                 workload.spec = declaration.spec

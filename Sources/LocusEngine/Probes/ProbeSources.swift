@@ -60,4 +60,23 @@ enum DependencyKey {
     }
     static func tcp(_ spec: TCPDependencySpec) -> String { "tcp|\(spec.target)" }
     static func firewall(_ spec: FirewallDependencySpec) -> String { "firewall|\(spec.firewall)|\(spec.target)" }
+
+    /// Whether the check's verdict holds whatever the workload's address (a TCP service's answer).
+    static func isAddressIndependent(_ key: String) -> Bool { key.hasPrefix("tcp|") }
+
+    /// The keys of every check `workload` declares now.
+    static func keys(of workload: InventoryWorkload) -> Set<String> {
+        var keys: Set<String> = []
+        for dependency in workload.dependencies {
+            switch dependency {
+            case .dns(let spec):
+                keys.insert(dns(spec))
+                if spec.ptr { keys.insert(ptr(spec)) }
+            case .loadBalancer(let spec): keys.insert(lb(spec))
+            case .tcp(let spec): keys.insert(tcp(spec))
+            case .firewall(let spec): keys.insert(firewall(spec))
+            }
+        }
+        return keys
+    }
 }

@@ -66,4 +66,7 @@ final class FailureCounter: Sendable {
             return value
         }
     }
+
+    /// The failures so far, for a pass that reports nothing (a later one already has).
+    var current: Int { count.withLock { $0 } }
 }
