@@ -26,15 +26,19 @@ extension Engine {
             let ruleset = try await source.probe.ruleset()
             let rtt = ContinuousClock.now - started
             guard passTickets.mayReport("firewall|" + source.name, ticket) else { return 0 }
+            let (leftovers, inUse) = leftovers(in: ruleset, on: source.name)
             for (item, var status) in zip(
                 work,
                 source.probe.statuses(of: work.map(\.member), in: ruleset, checkedAt: checkedAt)
             ) {
                 status.rtt = rtt
+                // Its previous address is another workload's now: the opening may be theirs.
+                if let leftover = status.leftover.flatMap(IPAddress.init), inUse.contains(leftover) {
+                    status.leftover = nil
+                }
                 results[item.workload, default: [:]][DependencyKey.firewall(item.member.spec)] = status
             }
             source.failures.reset()
-            let leftovers = leftovers(in: ruleset, on: source.name)
             let health = SourceHealth(
                 name: source.name,
                 kind: .firewall,
@@ -72,24 +76,29 @@ extension Engine {
     }
 
     /// The leftovers of departed workloads on one firewall, judged by the world as it is now (after the
-    /// listing's await): a departed address some workload has again is nobody's leftover.
-    private func leftovers(in ruleset: NFTRuleset, on firewall: String) -> [String: [FirewallLeftover]] {
+    /// listing's await), and every address some workload has now: a departed address some workload
+    /// has again is nobody's leftover.
+    private func leftovers(
+        in ruleset: NFTRuleset,
+        on firewall: String
+    ) -> (byWorkload: [String: [FirewallLeftover]], inUse: Set<IPAddress>) {
         var watched: Set<NFTSetReference> = []
-        var current: Set<IPAddress> = []
+        var inUse: Set<IPAddress> = []
         var departed: [Workload] = []
         for (_, workload) in world.workloads {
-            current.insert(workload.spec.address)
-            watched.formUnion(workload.spec.firewallSets(on: firewall))
+            inUse.insert(workload.spec.address)
+            watched.formUnion(FirewallProbe.watchedSets(of: workload.spec, on: firewall, in: ruleset))
             if workload.previousAddress.map({ $0 != workload.spec.address }) == true { departed.append(workload) }
         }
         let departures = departed.compactMap { workload -> FirewallProbe.Departure? in
-            guard let previous = workload.previousAddress, !current.contains(previous) else { return nil }
+            guard let previous = workload.previousAddress, !inUse.contains(previous) else { return nil }
             return FirewallProbe.Departure(
                 workload: workload.name,
                 previousAddress: previous,
-                ownSets: workload.spec.firewallSets(on: firewall)
+                ownSets: FirewallProbe.watchedSets(of: workload.spec, on: firewall, in: ruleset)
             )
         }
-        return FirewallProbe.leftovers(in: ruleset, firewall: firewall, watched: watched, departures: departures)
+        let found = FirewallProbe.leftovers(in: ruleset, firewall: firewall, watched: watched, departures: departures)
+        return (found, inUse)
     }
 }

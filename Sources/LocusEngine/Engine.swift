@@ -103,6 +103,7 @@ public actor Engine {
         }
         self.firewallProbeSources = config.firewalls.map(FirewallProbeSource.init(config:))
         var world = World(name: config.name, sites: config.sites, recentEventLimit: tuning.recentEventLimit)
+        world.firewallNames = Set(config.firewalls.map(\.name))
         world.inventoryOrder = config.inventories.map(\.name)
         world.inventoryLocations = Dictionary(
             config.inventories.map { ($0.name, $0.kind.location) },

@@ -43,15 +43,6 @@ extension InventoryWorkload {
         }
         return grouped
     }
-
-    /// The sets the workload's dependencies name on `firewall`.
-    public func firewallSets(on firewall: String) -> Set<NFTSetReference> {
-        var sets: Set<NFTSetReference> = []
-        for case .firewall(let spec) in dependencies where spec.firewall == firewall {
-            if case .set(let reference) = spec.target { sets.insert(reference) }
-        }
-        return sets
-    }
 }
 
 /// A named nftables set: its family, its table and its name, as `nft list set` takes them.

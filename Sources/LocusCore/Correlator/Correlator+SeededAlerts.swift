@@ -85,8 +85,7 @@ extension World {
             return workload.hasChecked(.firewall) || !workload.spec.dependencies.contains { $0.kind == "firewall" }
         case .firewallLeftover:
             // A leftover may sit on any firewall, not only those the workload depends on.
-            let firewalls = sources.values.filter { $0.kind == .firewall }.map(\.name)
-            return !firewalls.isEmpty && firewalls.allSatisfy { firewallLeftoverListings.contains($0) }
+            return firewallNames.allSatisfy { firewallLeftoverListings.contains($0) }
         case .sourceDown, .inventoryInvalid:
             return sources[subject] != nil
         }

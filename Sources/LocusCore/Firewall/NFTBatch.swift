@@ -24,15 +24,18 @@ public enum NFTChange: Sendable, Hashable, CustomStringConvertible {
 }
 
 extension NFTChange {
-    /// The sets a journal's detail (changes joined by `; `, as `description` writes them) says were
-    /// only cleared of `address`: there the new address was already allowed.
-    public static func setsOnlyDeleting(_ address: IPAddress, in detail: String) -> Set<NFTSetReference> {
+    /// The sets a journal's detail says `to` was added to, moving them from `from`: the changes as
+    /// `description` writes them, joined by `; `, alone or after `about to change ` (the plan a run
+    /// journaled before acting). A detail that says something else (a failure, work found done)
+    /// names no set.
+    public static func sets(movedFrom from: IPAddress, to: IPAddress, in detail: String) -> Set<NFTSetReference> {
+        let changes = detail.range(of: MigrationStep.planPrefix).map { String(detail[$0.upperBound...]) } ?? detail
         var sets: Set<NFTSetReference> = []
-        let suffix = ": delete \(address)"
-        for change in detail.components(separatedBy: "; ") {
-            guard let start = change.range(of: "set "), change.hasSuffix(suffix) else { continue }
-            let name = change[start.upperBound..<change.index(change.endIndex, offsetBy: -suffix.count)]
-            if let set = NFTSetReference(parsing: String(name)) { sets.insert(set) }
+        for change in changes.components(separatedBy: "; ") where change.hasPrefix("set ") {
+            for suffix in [": \(from) → \(to)", ": add \(to)"] where change.hasSuffix(suffix) {
+                let name = change.dropFirst("set ".count).dropLast(suffix.count)
+                if let set = NFTSetReference(parsing: String(name)) { sets.insert(set) }
+            }
         }
         return sets
     }

@@ -54,6 +54,10 @@ public struct MigrationStep: Sendable, Hashable, Codable {
     /// The process group of the mover, so a resume can tell whether it still runs.
     public var processGroup: Int32?
 
+    /// How `detail` says what a change step is about to change, journaled before it acts, so that
+    /// a rollback after a stop there knows what the step meant to do.
+    public static let planPrefix = "about to change "
+
     public init(
         name: String,
         state: StepState = .planned,

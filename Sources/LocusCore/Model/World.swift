@@ -37,6 +37,8 @@ public struct World: Sendable {
     var firewallLeftoverOwners: [String: Set<String>] = [:]
     /// The firewalls whose leftovers this process has listed at least once.
     var firewallLeftoverListings: Set<String> = []
+    /// The configured firewalls: a leftover taken over from the store may be on any of them.
+    public var firewallNames: Set<String> = []
     /// Workloads with a migration the store holds open, taken over at start.
     var pendingMigrations: Set<String> = []
     /// The newest completed migration of each workload whose inventory has not agreed with it yet,

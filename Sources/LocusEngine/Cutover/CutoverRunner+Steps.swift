@@ -195,7 +195,9 @@ extension CutoverRunner {
         step.state = .running
         step.startedAt = step.startedAt ?? Date()
         step.endedAt = nil
-        step.detail = ""
+        // A plan journaled by a run that stopped while acting stays until this one knows better.
+        let planned = step.detail.hasPrefix(MigrationStep.planPrefix) ? step.detail : nil
+        step.detail = planned ?? ""
         step.output = nil
         // A runner paused past its lease (SIGSTOP, a frozen VM) must not act on what another took over.
         try await lease.checkHeld()
@@ -231,11 +233,14 @@ extension CutoverRunner {
                 if case .ready(let plan) = found {
                     // What it is about to change, in the journal before it acts: a rollback after a
                     // crash here knows what was already there.
-                    step.detail = "about to change \(plan)"
+                    step.detail = MigrationStep.planPrefix + plan
                     try await apply(.journal(step), to: id)
                 }
                 do {
-                    outcome = StepOutcome(ok: true, detail: try await change.run())
+                    let detail = try await change.run()
+                    // Done by the run that stopped: what it planned is what a rollback undoes.
+                    let resumed = planned.map { found.isReady ? detail : "\(detail) — \($0)" }
+                    outcome = StepOutcome(ok: true, detail: resumed ?? detail)
                 } catch {
                     outcome = StepOutcome(ok: false, detail: error.reason)
                 }

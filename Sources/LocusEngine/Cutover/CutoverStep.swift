@@ -9,6 +9,11 @@ public enum StepObservation: Sendable, Hashable {
     case ready(String)
     case alreadyDone(String)
     case conflict(String)
+
+    public var isReady: Bool {
+        if case .ready = self { return true }
+        return false
+    }
 }
 
 /// One change of a cutover (a record, a PTR, a pool member, …) that can be observed, made, and

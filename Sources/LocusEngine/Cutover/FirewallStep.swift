@@ -13,21 +13,22 @@ public struct FirewallStep: CutoverStep {
     public let targets: [FirewallDependencySpec.Target]
     public let from: IPAddress
     public let to: IPAddress
-    /// Sets where `from` stays: it was there before the step this one undoes added `to` beside it.
-    public let keeping: Set<NFTSetReference>
+    /// The sets `from` may be deleted from; nil for all. An undo deletes the new address only where
+    /// the step it undoes added it: an opening that was there before the cutover is not its own.
+    public let deletable: Set<NFTSetReference>?
 
     public init(
         firewall: FirewallConfig,
         targets: [FirewallDependencySpec.Target],
         from: IPAddress,
         to: IPAddress,
-        keeping: Set<NFTSetReference> = []
+        deletable: Set<NFTSetReference>? = nil
     ) {
         self.firewall = firewall
         self.targets = targets
         self.from = from
         self.to = to
-        self.keeping = keeping
+        self.deletable = deletable
     }
 
     public var name: String { "firewall \(firewall.name)" }
@@ -36,23 +37,18 @@ public struct FirewallStep: CutoverStep {
         FirewallStep(firewall: firewall, targets: targets, from: to, to: from)
     }
 
-    /// The undo of what the journal says this step changed: a set where it found the new address
-    /// already allowed and only deleted the old one keeps the new one (somebody opened it before).
+    /// The undo of what the journal says this step added: the new address is deleted only from the
+    /// sets the journal shows it was added to (the plan journaled before the batch, or the changes
+    /// made). Where the journal does not say — a step that failed, found its work done, or whose
+    /// record was lost — the new address stays, and shows as a leftover rather than an outage.
     public func reversed(after journal: MigrationStep) -> FirewallStep {
         FirewallStep(
             firewall: firewall,
             targets: targets,
             from: to,
             to: from,
-            keeping: NFTChange.setsOnlyDeleting(from, in: journal.detail)
+            deletable: NFTChange.sets(movedFrom: from, to: to, in: journal.detail)
         )
-    }
-
-    /// What each target needs, from a fresh listing: the changes to make, or why none can be made.
-    enum Plan {
-        case changes([NFTChange], String)
-        case done(String)
-        case conflict(String)
     }
 
     func plan() async -> Plan {
@@ -62,65 +58,7 @@ public struct FirewallStep: CutoverStep {
         } catch {
             return .conflict("listing \(firewall.name): \(error)")
         }
-        return Self.plan(targets, from: from, to: to, keeping: keeping, in: ruleset, firewall: firewall.name)
-    }
-
-    static func plan(
-        _ targets: [FirewallDependencySpec.Target],
-        from: IPAddress,
-        to: IPAddress,
-        keeping: Set<NFTSetReference> = [],
-        in ruleset: NFTRuleset,
-        firewall: String
-    ) -> Plan {
-        var changes: [NFTChange] = []
-        var changedSets: Set<NFTSetReference> = []
-        var done: [String] = []
-        // A set named by a dependency and by a rule that refers to it changes once.
-        func change(_ set: NFTSet) {
-            guard changedSets.insert(set.reference).inserted else { return }
-            let deletesOld = !keeping.contains(set.reference) && set.elements.contains { $0.isExactly(from) }
-            changes.append(.element(set.reference, add: set.contains(to) ? nil : to, delete: deletesOld ? from : nil))
-        }
-        for target in targets {
-            switch target {
-            case .set(let reference):
-                guard let set = ruleset.set(reference) else { return .conflict("\(firewall) has no set \(reference)") }
-                let deletesOld = !keeping.contains(reference) && set.elements.contains { $0.isExactly(from) }
-                if set.contains(to) && !deletesOld {
-                    done.append("set \(reference) holds \(set.element(holding: to)?.description ?? to.description)")
-                } else if deletesOld || set.contains(from) {
-                    change(set)
-                } else {
-                    return .conflict("set \(reference) holds neither \(from) nor \(to): somebody changed it")
-                }
-            case .ruleComment(let comment):
-                let rules = ruleset.rules(commented: comment)
-                guard !rules.isEmpty else { return .conflict("\(firewall) has no rule commented \"\(comment)\"") }
-                for rule in rules {
-                    let viaSet = ruleset.sets(referencedBy: rule).filter { set in
-                        set.elements.contains { $0.isExactly(from) } && !keeping.contains(set.reference)
-                    }
-                    if rule.matchedAddresses.contains(from) {
-                        changes.append(.rule(rule, old: from, new: to))
-                    } else if !viaSet.isEmpty {
-                        viaSet.forEach(change)
-                    } else if ruleset.rule(rule, matches: to) {
-                        done.append("rule \(rule.location) matches \(to)")
-                    } else if ruleset.rule(rule, matches: from) {
-                        return .conflict(
-                            "rule \(rule.location) \"\(comment)\" takes \(from) through a prefix or range; change it by hand"
-                        )
-                    } else {
-                        return .conflict(
-                            "rule \(rule.location) \"\(comment)\" matches neither \(from) nor \(to): somebody changed it"
-                        )
-                    }
-                }
-            }
-        }
-        guard !changes.isEmpty else { return .done(done.joined(separator: "; ")) }
-        return .changes(changes, changes.map(\.description).joined(separator: "; "))
+        return Self.plan(targets, from: from, to: to, deletable: deletable, in: ruleset, firewall: firewall.name)
     }
 
     public func observe() async -> StepObservation {
@@ -147,10 +85,24 @@ public struct FirewallStep: CutoverStep {
         do {
             _ = try await FirewallCommand(arguments: firewall.applyCommand, timeout: firewall.timeout).run(input: batch)
         } catch {
-            throw CutoverStepError(step: name, reason: "\(firewall.name) refused the batch: \(error)")
+            if case .failed = error {
+                throw CutoverStepError(step: name, reason: "\(firewall.name) refused the batch: \(error)")
+            }
+            // Timed out or lost: the batch may have been applied; the step's next look decides.
+            throw CutoverStepError(step: name, reason: "applying the batch on \(firewall.name) failed: \(error)")
         }
         // An apply_command that exits 0 without applying (a wrapper that ignores its stdin) is not done.
-        switch await plan() {
+        let after: NFTRuleset
+        do {
+            after = try await FirewallProbe(config: firewall).ruleset()
+        } catch {
+            throw CutoverStepError(
+                step: name,
+                reason:
+                    "\(firewall.name) took the batch, and its ruleset could not be read back to confirm it: \(error)"
+            )
+        }
+        switch Self.plan(targets, from: from, to: to, deletable: deletable, in: after, firewall: firewall.name) {
         case .done: return changes.map(\.description).joined(separator: "; ")
         case .changes(_, let left), .conflict(let left):
             throw CutoverStepError(

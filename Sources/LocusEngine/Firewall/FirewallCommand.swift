@@ -104,12 +104,20 @@ public struct FirewallCommand: Sendable {
     /// without reading its batch would break it, and swift-subprocess 1.0.2 traps when a write to its
     /// input pipe fails, which would end this whole process.
     static func inputFile(_ input: String, program: String) throws(FirewallCommandError) -> FileDescriptor {
+        // A listing reads nothing: no temporary file, so it works where none can be written.
+        guard !input.isEmpty else {
+            do {
+                return try FileDescriptor.open("/dev/null", .readOnly, options: [.closeOnExec])
+            } catch {
+                throw .noInput(program: program, reason: "/dev/null: \(error)")
+            }
+        }
         let path = FilePath(NSTemporaryDirectory()).appending("locus-firewall-\(UUID().uuidString).nft")
         do {
             let file = try FileDescriptor.open(
                 path,
                 .readWrite,
-                options: [.create, .exclusiveCreate],
+                options: [.create, .exclusiveCreate, .closeOnExec],
                 permissions: [.ownerReadWrite]
             )
             defer { _ = unlink(path.string) }

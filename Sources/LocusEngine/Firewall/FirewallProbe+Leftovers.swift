@@ -15,6 +15,27 @@ extension FirewallProbe {
         }
     }
 
+    /// The sets `workload`'s dependencies on `firewall` watch: those they name, and those the rules
+    /// they name refer to (`ip saddr @admins`).
+    public static func watchedSets(
+        of workload: InventoryWorkload,
+        on firewall: String,
+        in ruleset: NFTRuleset
+    ) -> Set<NFTSetReference> {
+        var sets: Set<NFTSetReference> = []
+        for case .firewall(let spec) in workload.dependencies where spec.firewall == firewall {
+            switch spec.target {
+            case .set(let reference):
+                sets.insert(reference)
+            case .ruleComment(let comment):
+                for rule in ruleset.rules(commented: comment) {
+                    sets.formUnion(ruleset.sets(referencedBy: rule).map(\.reference))
+                }
+            }
+        }
+        return sets
+    }
+
     /// Every departed address still an element of one of the `watched` sets, by the workload that
     /// left it. Only exact elements count: an interval others need is not a leftover of anyone.
     /// Departures whose address another workload has now must be left out by the caller.

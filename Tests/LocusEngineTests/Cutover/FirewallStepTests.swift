@@ -212,4 +212,51 @@ struct FirewallStepTests {
         #expect(after.map(\.state) == [.ok])
         #expect(try await step.run().hasPrefix("already done"))
     }
+
+    @Test("rules naming the address themselves and through a set change in both; their undo keeps what was there")
+    func ruleAndSetTogetherAndBack() async throws {
+        let namespace = try NFTNamespace()
+        try namespace.load(
+            """
+            table inet filter {
+              set admins { type ipv4_addr; elements = { 10.1.0.7, 10.2.0.7, 10.1.0.9 } }
+              chain input {
+                type filter hook input priority 0; policy accept;
+                ip saddr @admins tcp dport 22 accept comment "web-07"
+                ip saddr @admins ip daddr 10.1.0.7 accept comment "web-07"
+              }
+            }
+            """
+        )
+        let step = FirewallStep(
+            firewall: FirewallConfig(
+                name: "edge",
+                command: namespace.listCommand,
+                applyCommand: namespace.applyCommand
+            ),
+            targets: [.ruleComment("web-07")],
+            from: IPAddress("10.1.0.7")!,
+            to: IPAddress("10.2.0.7")!
+        )
+        // Nothing was applied: a forward step that failed leaves the opening made ahead alone.
+        let refused = MigrationStep(name: step.name, state: .failed, detail: "edge refused the batch: exited 1")
+        guard case .alreadyDone = await step.reversed(after: refused).observe() else {
+            Issue.record("the undo of a step that never acted would change something")
+            return
+        }
+
+        let done = try await step.run()
+        #expect(try namespace.elements(of: "inet filter admins").sorted() == ["10.1.0.9", "10.2.0.7"], "\(done)")
+        #expect(try Self.rules(namespace).last == "ip saddr @admins ip daddr 10.2.0.7 accept comment \"web-07\"")
+        #expect(try await step.run().hasPrefix("already done"))
+
+        let back = step.reversed(after: MigrationStep(name: step.name, state: .done, detail: done))
+        _ = try await back.run()
+        #expect(try namespace.elements(of: "inet filter admins").sorted() == ["10.1.0.7", "10.1.0.9", "10.2.0.7"])
+        #expect(try Self.rules(namespace).last == "ip saddr @admins ip daddr 10.1.0.7 accept comment \"web-07\"")
+        guard case .alreadyDone = await back.observe() else {
+            Issue.record("the undo is not seen done: \(await back.observe())")
+            return
+        }
+    }
 }

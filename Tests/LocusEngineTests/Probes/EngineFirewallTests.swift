@@ -220,4 +220,57 @@ struct EngineFirewallTests {
             }
         }
     }
+
+    @Test("a set watched through a rule counts for leftovers; two workloads that swap addresses leave none")
+    func leftoversThroughRulesAndSwaps() async throws {
+        let namespace = try NFTNamespace()
+        try namespace.load(
+            """
+            table inet filter {
+              set web_backends { type ipv4_addr; elements = { 10.1.0.7, 10.1.0.8 } }
+              set admins { type ipv4_addr; elements = { 10.1.0.30, 10.1.0.31 } }
+              set nets { type ipv4_addr; flags interval; elements = { 10.3.0.0/24 } }
+              chain input {
+                type filter hook input priority 0; policy accept;
+                ip saddr @admins tcp dport 22 accept comment "ops"
+              }
+            }
+            """
+        )
+        let directory = try TemporaryDirectory()
+        let set = "set = \"inet filter web_backends\""
+        func inventory(web07: String, web08: String, db31: String) -> String {
+            Self.workload("web-07", address: web07, eid: "10.200.0.7/32", set)
+                + Self.workload("web-08", address: web08, eid: "10.200.0.8/32", set)
+                + Self.workload("ops-30", address: "10.1.0.30", "rule_comment = \"ops\"")
+                + Self.workload("db-31", address: db31, eid: "10.200.0.31/32", "set = \"inet filter nets\"")
+        }
+        try directory.write(inventory(web07: "10.1.0.7", web08: "10.1.0.8", db31: "10.1.0.31"), to: "inventory.toml")
+        let config = Self.config(
+            directory,
+            firewalls: [
+                FirewallConfig(name: "edge", command: namespace.listCommand, applyCommand: namespace.applyCommand)
+            ]
+        )
+        let engine = try Self.engine(directory, config)
+        try await running(engine) {
+            _ = try await snapshot(of: engine, "all checked") { snapshot in
+                ["web-07", "web-08", "ops-30"].allSatisfy { snapshot.workload($0)?.dependencies.map(\.state) == [.ok] }
+            }
+            try directory.write(
+                inventory(web07: "10.1.0.8", web08: "10.1.0.7", db31: "10.3.0.31"),
+                to: "inventory.toml"
+            )
+            let after = try await snapshot(of: engine, "db-31's leftover in the set the ops rule uses") {
+                $0.alerts[AlertID(kind: .firewallLeftover, subject: "db-31")] != nil
+                    && $0.workload("web-07")?.dependencies.first?.state == .ok
+                    && $0.workload("web-08")?.dependencies.first?.state == .ok
+            }
+            let message = after.alerts[AlertID(kind: .firewallLeftover, subject: "db-31")]?.message ?? ""
+            #expect(message.contains("edge set inet filter admins still allows 10.1.0.31"), "\(message)")
+            #expect(after.alerts[AlertID(kind: .firewallLeftover, subject: "web-07")] == nil)
+            #expect(after.alerts[AlertID(kind: .firewallLeftover, subject: "web-08")] == nil)
+            #expect(after.workload("web-07")?.dependencies.first?.leftover == nil)
+        }
+    }
 }
