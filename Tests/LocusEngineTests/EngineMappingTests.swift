@@ -14,8 +14,11 @@ struct EngineMappingTests {
         server: MapServerFixture,
         subscribe: Bool,
         maxAge: Duration,
-        registrationsAPI: Bool = false
+        registrationsAPI: Bool = false,
+        resolverHost: String? = nil
     ) async throws -> LocusConfig {
+        let fixture = await server.resolver
+        let resolver = Endpoint(host: resolverHost ?? fixture.host, port: fixture.port)
         try directory.write(
             """
             [[workload]]
@@ -39,7 +42,7 @@ struct EngineMappingTests {
             mappings: [
                 MappingConfig(
                     name: "mr-1",
-                    resolver: await server.resolver,
+                    resolver: resolver,
                     subscribe: subscribe,
                     maxAge: maxAge,
                     registrationsAPI: registrationsAPI ? await server.registrationsAPI : nil
@@ -100,6 +103,33 @@ struct EngineMappingTests {
     func moveBySubscription() async throws {
         // With max_age at 10 minutes, only a publication can report the move within the wait.
         try await checkMove(subscribe: true, maxAge: .seconds(600))
+    }
+
+    @Test("a resolver given by name is resolved off the cooperative pool and answers")
+    func resolverGivenByName() async throws {
+        let directory = try TemporaryDirectory()
+        let server = try await MapServerFixture()
+        let east = try await SimulatedXTR.east(server)
+        try await east.register("10.1.0.7")
+        let config = try await Self.config(
+            in: directory,
+            server: server,
+            subscribe: false,
+            maxAge: .seconds(1),
+            resolverHost: "localhost"
+        )
+        let engine = Engine(
+            config: config,
+            store: try SQLiteHistoryStore(path: directory.file("locus.sqlite")),
+            tuning: fastTuning
+        )
+        try await running(engine) {
+            _ = try await snapshot(of: engine, "web-07 is mapped to dc-east through localhost") {
+                Self.isMapped($0, to: "dc-east") && $0.sources["mr-1"]?.state == .ok
+            }
+        }
+        await east.stop()
+        await server.stop()
     }
 
     @Test("a resolver that dies is down with unknown mappings; restarted, it recovers")

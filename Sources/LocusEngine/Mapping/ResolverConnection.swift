@@ -3,11 +3,25 @@ import LISPNet
 import LocusCore
 import Logging
 import NIOCore
+import NIOPosix
+import Synchronization
 
 /// The engine's side of one map-resolver: a `ResolverClient` speaking in the engine's terms
 /// (workload EIDs in, mapping answers out).
+///
+/// A resolver given by address is usable at once. One given by name is resolved by `run()` on NIO's
+/// blocking-I/O pool, never on the cooperative one, and tried again with backoff while it fails;
+/// until then every lookup fails naming why, and the source shows it.
 struct ResolverConnection: Sendable {
-    private let client: Result<ResolverClient, ResolverAddressError>
+    private let resolver: Endpoint
+    private let makeClient: @Sendable (SocketAddress) -> ResolverClient
+    private let slot = ClientSlot()
+    static let resolutionBackoff = Backoff(initial: .milliseconds(500), multiplier: 2, maximum: .seconds(30))
+
+    /// The client once the resolver's address is known, or why it is not.
+    private final class ClientSlot: Sendable {
+        let value = Mutex<Result<ResolverClient, ResolverAddressError>?>(nil)
+    }
 
     init(
         resolver: Endpoint,
@@ -18,8 +32,8 @@ struct ResolverConnection: Sendable {
         eventLoopGroup: any EventLoopGroup,
         logger: Logger
     ) {
-        do {
-            let address = try SocketAddress.makeAddressResolvingHost(resolver.host, port: Int(resolver.port))
+        self.resolver = resolver
+        makeClient = { address in
             let configuration = ResolverConfiguration(
                 resolver: address,
                 retry: retry,
@@ -27,23 +41,44 @@ struct ResolverConnection: Sendable {
                 downAfterTimeouts: downAfterTimeouts,
                 slowThreshold: slowThreshold
             )
-            client = .success(
-                ResolverClient(configuration: configuration, eventLoopGroup: eventLoopGroup, logger: logger)
-            )
-        } catch {
-            client = .failure(ResolverAddressError(resolver: resolver.description, reason: "\(error)"))
+            return ResolverClient(configuration: configuration, eventLoopGroup: eventLoopGroup, logger: logger)
+        }
+        if let literal = try? SocketAddress(ipAddress: resolver.host, port: Int(resolver.port)) {
+            slot.value.withLock { $0 = .success(makeClient(literal)) }
         }
     }
 
-    /// Runs the client until cancelled; returns at once when the resolver address is unusable
-    /// (every lookup then fails with the reason).
+    /// Runs the client until cancelled, resolving the resolver's name first (again with backoff while
+    /// that fails).
     func run() async {
-        guard case .success(let client) = client else { return }
-        do {
-            try await client.run()
-        } catch {
-            // Lookups fail with the same cause and report it in the source's health.
+        var failures = 0
+        while !Task.isCancelled {
+            if case .success(let client) = slot.value.withLock({ $0 }) {
+                do {
+                    try await client.run()
+                } catch {
+                    // Lookups fail with the same cause and report it in the source's health.
+                }
+                return
+            }
+            let resolver = self.resolver
+            do {
+                let address = try await NIOThreadPool.singleton.runIfActive {
+                    try SocketAddress.makeAddressResolvingHost(resolver.host, port: Int(resolver.port))
+                }
+                slot.value.withLock { $0 = .success(makeClient(address)) }
+            } catch {
+                failures += 1
+                let failure = ResolverAddressError(resolver: resolver.description, reason: "\(error)")
+                slot.value.withLock { $0 = .failure(failure) }
+                try? await Task.sleep(for: Self.resolutionBackoff.delay(afterFailures: failures))
+            }
         }
+    }
+
+    private var client: Result<ResolverClient, ResolverAddressError> {
+        slot.value.withLock { $0 }
+            ?? .failure(ResolverAddressError(resolver: resolver.description, reason: "its name is being resolved"))
     }
 
     func resolve(_ target: WatchTarget) async -> LookupOutcome {
@@ -106,7 +141,7 @@ struct ResolverAddressError: Error, Sendable, CustomStringConvertible {
     var resolver: String
     var reason: String
 
-    var description: String { "resolver \(resolver) is not a usable address: \(reason)" }
+    var description: String { "resolver \(resolver) has no usable address: \(reason)" }
 }
 
 extension WatchTarget {

@@ -63,6 +63,12 @@ enum ConnectFailure: Equatable {
         }
     }
 
+    /// Why the name could not be resolved, when that is why no connection was tried.
+    static func unresolved(_ error: any Error) -> String? {
+        guard let connection = error as? NIOConnectionError, connection.connectionErrors.isEmpty else { return nil }
+        return (connection.dnsAError ?? connection.dnsAAAAError).map { "\($0)" } ?? "no address"
+    }
+
     private static func find(in error: any Error) -> ConnectFailure? {
         if let io = error as? IOError {
             switch io.errnoCode {

@@ -135,20 +135,28 @@ public struct HAProxyRuntimeClient: Sendable {
     }
 
     private func exchange(_ command: String) async throws -> String {
-        let socketAddress: SocketAddress
+        let bootstrap = ClientBootstrap(group: group)
+            .connectTimeout(.nanoseconds(Int64(timeout.milliseconds * 1_000_000)))
+        @Sendable func wrap(_ channel: any Channel) -> EventLoopFuture<NIOAsyncChannel<ByteBuffer, ByteBuffer>> {
+            channel.eventLoop.makeCompletedFuture {
+                try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
+            }
+        }
+        let channel: NIOAsyncChannel<ByteBuffer, ByteBuffer>
         switch address {
         case .tcp(let endpoint):
-            socketAddress = try SocketAddress.makeAddressResolvingHost(endpoint.host, port: Int(endpoint.port))
+            // NIO resolves a name off the cooperative pool, inside the connect timeout.
+            channel = try await bootstrap.connect(
+                host: endpoint.host,
+                port: Int(endpoint.port),
+                channelInitializer: wrap
+            )
         case .unix(let path):
-            socketAddress = try SocketAddress(unixDomainSocketPath: path)
+            channel = try await bootstrap.connect(
+                to: try SocketAddress(unixDomainSocketPath: path),
+                channelInitializer: wrap
+            )
         }
-        let channel = try await ClientBootstrap(group: group)
-            .connectTimeout(.nanoseconds(Int64(timeout.milliseconds * 1_000_000)))
-            .connect(to: socketAddress) { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
-                }
-            }
         let limit = maximumReplyBytes
         let address = self.address
         return try await channel.executeThenClose { inbound, outbound in

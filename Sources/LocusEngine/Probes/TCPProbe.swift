@@ -41,23 +41,22 @@ public struct TCPProbe: Sendable {
         self.group = eventLoopGroup
     }
 
+    /// A name is resolved by NIO off the cooperative pool (getaddrinfo on its own queue), inside the
+    /// connect timeout; an address literal is not resolved at all.
     public func probe(_ target: Endpoint) async -> TCPProbeResult {
-        let address: SocketAddress
-        do {
-            address = try SocketAddress.makeAddressResolvingHost(target.host, port: Int(target.port))
-        } catch {
-            return .failed("cannot resolve \(target.host): \(error)")
-        }
         let started = ContinuousClock.now
         do {
             let channel = try await ClientBootstrap(group: group)
                 .connectTimeout(.nanoseconds(Int64(timeout.milliseconds * 1_000_000)))
-                .connect(to: address)
+                .connect(host: target.host, port: Int(target.port))
                 .get()
             let rtt = ContinuousClock.now - started
             try? await channel.close()
             return .connected(rtt: rtt)
         } catch {
+            if let reason = ConnectFailure.unresolved(error) {
+                return .failed("cannot resolve \(target.host): \(reason)")
+            }
             switch ConnectFailure(error) {
             case .refused: return .refused
             case .timeout: return .timeout(after: timeout)

@@ -33,6 +33,19 @@ struct TCPProbeTests {
         #expect(status.target == "127.0.0.1:\(port)")
     }
 
+    @Test("a target given by name is resolved by NIO, not on the cooperative pool, and connects")
+    func byName() async throws {
+        let server = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .bind(host: "127.0.0.1", port: 0).get()
+        defer { server.close(promise: nil) }
+        let port = try #require(server.localAddress?.port)
+        let result = await probe.probe(Endpoint(host: "localhost", port: UInt16(port)))
+        guard case .connected = result else {
+            Issue.record("expected a connection, got \(result)")
+            return
+        }
+    }
+
     @Test("a closed port is refused")
     func closed() async throws {
         let port = try LoopbackSocket.freePort()
