@@ -1,5 +1,6 @@
 import NIOCore
 import NIOPosix
+import Synchronization
 
 #if canImport(Glibc)
 import Glibc
@@ -16,8 +17,11 @@ struct DatagramSocket: Sendable {
     typealias Envelope = AddressedEnvelope<ByteBuffer>
 
     let channel: any Channel
+    /// At most `queuedBatches` batches wait here for their reader; what arrives beyond is dropped and
+    /// counted, as the kernel drops what overflows its buffer, instead of growing without end.
     let inbound: AsyncStream<[Envelope]>
     let localAddress: SocketAddress
+    let drops: DropCounter
 
     /// How many datagrams one read cycle may pull from the kernel, for sockets that see bursts.
     static let serverVectorReads = 64
@@ -26,6 +30,8 @@ struct DatagramSocket: Sendable {
     /// Room for the largest control message we expect: a Map-Register or Map-Notify with 255 records is about
     /// 8 KiB, and a truncated datagram would be dropped as malformed.
     static let slotBytes = 16 << 10
+    /// What the batches waiting for their reader may hold at most (each holds its read cycle's buffer).
+    static let queuedBytes = 64 << 20
 
     /// Binds a socket on `address`.
     ///
@@ -35,9 +41,15 @@ struct DatagramSocket: Sendable {
         to address: SocketAddress,
         receiveBufferBytes: Int,
         vectorReads: Int = clientVectorReads,
+        queuedBatches: Int? = nil,
         group: any EventLoopGroup
     ) async throws -> DatagramSocket {
-        let (stream, continuation) = AsyncStream.makeStream(of: [Envelope].self)
+        let limit = queuedBatches ?? max(16, queuedBytes / (vectorReads * slotBytes))
+        let (stream, continuation) = AsyncStream.makeStream(
+            of: [Envelope].self,
+            bufferingPolicy: .bufferingOldest(limit)
+        )
+        let drops = DropCounter()
         let channel = try await DatagramBootstrap(group: group)
             .channelOption(.datagramVectorReadMessageCount, value: vectorReads)
             .channelOption(
@@ -46,7 +58,9 @@ struct DatagramSocket: Sendable {
             )
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(DatagramBatchHandler(continuation: continuation))
+                    try channel.pipeline.syncOperations.addHandler(
+                        DatagramBatchHandler(continuation: continuation, drops: drops)
+                    )
                 }
             }
             .bind(to: address)
@@ -56,7 +70,7 @@ struct DatagramSocket: Sendable {
             try? await channel.close()
             throw LISPNetError.socketHasNoAddress
         }
-        return DatagramSocket(channel: channel, inbound: stream, localAddress: local)
+        return DatagramSocket(channel: channel, inbound: stream, localAddress: local, drops: drops)
     }
 
     /// Root may exceed `net.core.rmem_max` with `SO_RCVBUFFORCE`; everyone else gets what the kernel allows.
@@ -99,10 +113,12 @@ private final class DatagramBatchHandler: ChannelInboundHandler {
     typealias InboundIn = AddressedEnvelope<ByteBuffer>
 
     private let continuation: AsyncStream<[InboundIn]>.Continuation
+    private let drops: DropCounter
     private var batch: [InboundIn] = []
 
-    init(continuation: AsyncStream<[InboundIn]>.Continuation) {
+    init(continuation: AsyncStream<[InboundIn]>.Continuation, drops: DropCounter) {
         self.continuation = continuation
+        self.drops = drops
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -111,7 +127,7 @@ private final class DatagramBatchHandler: ChannelInboundHandler {
 
     func channelReadComplete(context: ChannelHandlerContext) {
         if !batch.isEmpty {
-            continuation.yield(batch)
+            if case .dropped = continuation.yield(batch) { drops.add(batch.count) }
             batch.removeAll(keepingCapacity: true)
         }
         context.fireChannelReadComplete()
@@ -126,4 +142,15 @@ private final class DatagramBatchHandler: ChannelInboundHandler {
         continuation.finish()
         context.fireChannelInactive()
     }
+}
+
+/// Datagrams a socket dropped because its reader fell behind.
+final class DropCounter: Sendable {
+    private let count = Atomic<Int>(0)
+
+    func add(_ datagrams: Int) {
+        count.add(datagrams, ordering: .relaxed)
+    }
+
+    var datagrams: Int { count.load(ordering: .relaxed) }
 }

@@ -150,10 +150,13 @@ public actor MapServer {
 
     /// Counters for the lab and tests.
     public func statistics() -> MapServerStatistics {
-        MapServerStatistics(
+        var dropped = 0
+        if case .running(let socket, _) = state { dropped = socket.drops.datagrams }
+        return MapServerStatistics(
             registrations: logic.table.count,
             subscribers: logic.subscriptions.count,
-            unacknowledgedPublications: logic.subscriptions.unacknowledged
+            unacknowledgedPublications: logic.subscriptions.unacknowledged,
+            droppedDatagrams: dropped
         )
     }
 
@@ -216,4 +219,6 @@ public struct MapServerStatistics: Sendable, Hashable {
     public var subscribers: Int
     /// Publications sent and not yet acknowledged with a Map-Notify-Ack.
     public var unacknowledgedPublications: Int
+    /// Datagrams that arrived while the server was this far behind and were dropped.
+    public var droppedDatagrams: Int
 }

@@ -32,8 +32,10 @@ public actor RegistrationClient {
     }
 
     public nonisolated let configuration: RegistrationConfiguration
-    /// Verified Map-Notifies that answer no outstanding register.
+    /// Verified Map-Notifies that answer no outstanding register, the latest `keptNotifications` of
+    /// them while nobody reads.
     public nonisolated let notifications: AsyncStream<MapNotify>
+    public static let keptNotifications = 64
     private let notificationsContinuation: AsyncStream<MapNotify>.Continuation
     private let eventLoopGroup: any EventLoopGroup
     private let logger: Logger
@@ -56,7 +58,12 @@ public actor RegistrationClient {
         self.eventLoopGroup = eventLoopGroup
         self.logger = logger
         self.nextNonce = configuration.firstNonce ?? UInt64(Date().timeIntervalSince1970 * 1_000_000)
-        (self.notifications, self.notificationsContinuation) = AsyncStream.makeStream(of: MapNotify.self)
+        // Only the latest matter to a reader that looks now and then; one that never looks (the lab's
+        // xTRs) must not make them pile up.
+        (self.notifications, self.notificationsContinuation) = AsyncStream.makeStream(
+            of: MapNotify.self,
+            bufferingPolicy: .bufferingNewest(Self.keptNotifications)
+        )
     }
 
     // MARK: Lifecycle

@@ -12,6 +12,11 @@ final class LiveSession {
     /// The subject last asked for and the newest event time of it seen then, so that a new
     /// event about the selected workload fetches its history again.
     private var requested: (subject: String, newest: Date?)?
+    /// The history fetch under way: one at a time, the one for the current selection.
+    private var historyFetch: Task<Void, Never>?
+    /// How long the selection must stay on a workload before its history is fetched: holding an
+    /// arrow key down across a thousand rows asks the store once, not a thousand times.
+    static let historySettle: Duration = .milliseconds(150)
     /// Source RTTs as shown, with the states and minute they were taken at.
     private var shownRTT: [String: Duration] = [:]
     private var shownStates: [String: SourceState] = [:]
@@ -137,9 +142,19 @@ final class LiveSession {
             return
         }
         requested = (subject, newest)
-        Task.detached {
-            let events = (try? await connection.recentEvents(subject)) ?? []
-            sink.yield(.history(WorkloadHistory(subject: subject, events: events)))
+        historyFetch?.cancel()
+        historyFetch = Task.detached {
+            do {
+                try await Task.sleep(for: Self.historySettle)
+                let events = try await connection.recentEvents(subject)
+                guard !Task.isCancelled else { return }
+                sink.yield(.history(WorkloadHistory(subject: subject, events: events)))
+            } catch {
+                // Cancelled by a newer selection, or the store failed: the detail pane keeps waiting.
+                if !(error is CancellationError) {
+                    sink.yield(.history(WorkloadHistory(subject: subject, events: [])))
+                }
+            }
         }
     }
 }
