@@ -147,12 +147,20 @@ public actor Engine {
         registrationIndexes
     }
 
-    /// Records in the store that `user` acknowledged the alert, then shows it: nothing changes on
-    /// the screen unless the store has it.
-    public func acknowledge(_ id: AlertID, by user: String) async throws(HistoryStoreError) {
+    /// Records in the store that `user` acknowledged the alert as it is raised now, then shows it:
+    /// nothing changes on the screen unless the store has it. An alert that is not raised is refused;
+    /// one that cleared while the store wrote is not marked (the acknowledgement covers the
+    /// occurrence that ended, and the store drops it once the clear is recorded).
+    public func acknowledge(_ id: AlertID, by user: String) async throws(AcknowledgeError) {
+        guard let alert = world.alerts[id] else { throw .notRaised(id) }
         let at = clock.now()
-        try await store.acknowledge(alertID: id, by: user, at: at)
-        world.acknowledge([Acknowledgement(alertID: id, by: user, at: at)])
+        do {
+            try await store.acknowledge(alertID: id, by: user, at: at)
+        } catch {
+            throw .store(error)
+        }
+        let acknowledgement = Acknowledgement(alertID: id, by: user, at: at, firstSeen: alert.firstSeen)
+        guard world.acknowledge([acknowledgement]) == [id] else { throw .endedMeanwhile(id) }
         publish()
     }
 

@@ -82,12 +82,27 @@ struct CorrelatorScopeTests {
         #expect(world.alerts[id]?.acknowledgedBy == nil)
     }
 
-    @Test func anAcknowledgementLoadedBeforeTheAlertAppliesWhenItIsRaised() {
+    @Test func anAcknowledgementOfAnAlertNotRaisedIsDroppedNotKeptForTheNextOccurrence() {
         var world = F.world([F.spec("web-07", host: 7)])
         let id = AlertID(kind: .mappingMissing, subject: "web-07")
-        world.acknowledge([Acknowledgement(alertID: id, by: "ops2", at: F.at(0))])
+        #expect(world.acknowledge([Acknowledgement(alertID: id, by: "ops2", at: F.at(0))]).isEmpty)
         _ = correlator.ingest([F.negative("web-07")], into: &world, now: F.at(1))
-        #expect(world.alerts[id]?.acknowledgedBy == "ops2")
+        #expect(world.alerts[id] != nil)
+        #expect(world.alerts[id]?.acknowledgedBy == nil)
+    }
+
+    @Test func anAcknowledgementOfAnEarlierOccurrenceDoesNotCoverTheCurrentOne() {
+        var world = F.world([F.spec("web-07", host: 7)])
+        let id = AlertID(kind: .mappingMissing, subject: "web-07")
+        _ = correlator.ingest([F.negative("web-07")], into: &world, now: F.at(1))
+        _ = correlator.ingest([F.registered("web-07", ["127.0.1.1"], at: F.at(3))], into: &world, now: F.at(3))
+        _ = correlator.ingest([F.negative("web-07", at: F.at(4))], into: &world, now: F.at(4))
+        let earlier = Acknowledgement(alertID: id, by: "ops1", at: F.at(2), firstSeen: F.at(1))
+        #expect(world.acknowledge([earlier]).isEmpty)
+        #expect(world.alerts[id]?.acknowledgedBy == nil)
+        let current = Acknowledgement(alertID: id, by: "ops1", at: F.at(5), firstSeen: F.at(4))
+        #expect(world.acknowledge([current]) == [id])
+        #expect(world.alerts[id]?.acknowledgedBy == "ops1")
     }
 
     @Test func aWorkloadLeavingTheInventoryTakesItsAlertsWithIt() {

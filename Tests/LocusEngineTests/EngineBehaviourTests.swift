@@ -102,6 +102,12 @@ struct EngineBehaviourTests {
         let engine = Engine(config: config, store: store, tuning: fastTuning)
         let id = AlertID(kind: .locatorMismatch, subject: "web-1")
         try await running(engine) {
+            // Not raised: refused, and nothing is kept to silence it when it comes.
+            let notRaised = AlertID(kind: .mappingMissing, subject: "web-1")
+            await #expect(throws: AcknowledgeError.notRaised(notRaised)) {
+                try await engine.acknowledge(notRaised, by: "ops1")
+            }
+            #expect(try await store.acknowledgements().allSatisfy { $0.alertID != notRaised })
             _ = try await snapshot(of: engine, "locator-mismatch raised") { $0.alerts[id] != nil }
             try await engine.acknowledge(id, by: "ops1")
             #expect(try await store.acknowledgements().contains { $0.alertID == id && $0.by == "ops1" })

@@ -51,6 +51,22 @@ struct DashboardLiveTests {
         #expect(state.requests == [.acknowledge(AlertID(kind: .locatorMismatch, subject: "web-02"))])
     }
 
+    @Test func aQuestionAboutAnAlertThatClearsClosesSayingSo() throws {
+        let data = F.data(F.fullWorld())
+        var state = UIState()
+        state.activeView = .alerts
+        state = try #require(LiveKeys.reduce(state, key: .character("x"), data: data, visibleRows: rows))
+        #expect(LiveKeys.revisitConfirmation(state, snapshot: data.snapshot) == state, "nothing changed")
+
+        let cleared = World(name: "lab", sites: []).snapshot(version: 2, takenAt: F.start)
+        let closed = LiveKeys.revisitConfirmation(state, snapshot: cleared)
+        #expect(closed.confirmation == nil)
+        #expect(closed.message?.text.contains("locator-mismatch:web-02 cleared while you were asked") == true)
+        #expect(closed.requests.isEmpty)
+        // Keys typed after it closed answer nothing.
+        #expect(Shell.action(for: .character("y"), in: closed).map { Shell.reduce(closed, $0) }?.requests ?? [] == [])
+    }
+
     @Test func rejectingTheConfirmationRequestsNothing() throws {
         let data = F.data(F.fullWorld())
         var state = UIState()

@@ -105,17 +105,14 @@ public struct Correlator: Sendable {
                 // Not seen here yet is not the same as gone: an earlier process saw it.
                 continue
             case (nil, let finding?):
-                var alert = Alert(
+                // A new occurrence: whatever was acknowledged before does not cover it.
+                let alert = Alert(
                     kind: kind,
                     severity: finding.severity,
                     subject: subject,
                     message: finding.message,
                     firstSeen: now
                 )
-                if let acknowledgement = world.acknowledgements[id] {
-                    alert.acknowledgedBy = acknowledgement.by
-                    alert.acknowledgedAt = acknowledgement.at
-                }
                 world.alerts[id] = alert
                 record(AlertTransition(change: .raised, alert: alert, at: now), into: &result)
             case (var alert?, let finding?):
@@ -130,9 +127,8 @@ public struct Correlator: Sendable {
                 }
             case (let alert?, nil):
                 world.seededAlerts.remove(id)
+                // Its acknowledgement goes with it: if the cause comes back, it is news again.
                 world.alerts[id] = nil
-                // An acknowledgement covers one occurrence; if the cause comes back, it is news again.
-                world.acknowledgements[id] = nil
                 record(AlertTransition(change: .cleared, alert: alert, at: now), into: &result)
             }
         }

@@ -116,15 +116,19 @@ public struct Alert: Sendable, Hashable, Identifiable {
     public var isAcknowledged: Bool { acknowledgedBy != nil }
 }
 
-/// An operator's acknowledgement of an alert.
+/// An operator's acknowledgement of one occurrence of an alert.
 public struct Acknowledgement: Sendable, Hashable, Codable {
     public var alertID: AlertID
     public var by: String
     public var at: Date
+    /// The first-seen time of the occurrence acknowledged; nil when the store does not keep it (it
+    /// then keeps only acknowledgements no clear has followed).
+    public var firstSeen: Date?
 
-    public init(alertID: AlertID, by: String, at: Date) {
+    public init(alertID: AlertID, by: String, at: Date, firstSeen: Date? = nil) {
         self.alertID = alertID
         self.by = by
         self.at = at
+        self.firstSeen = firstSeen
     }
 }

@@ -21,8 +21,6 @@ public struct World: Sendable {
     public internal(set) var recentEvents: [Event]
     public var recentEventLimit: Int
 
-    /// Acknowledgements in force, applied to alerts as they are raised.
-    var acknowledgements: [AlertID: Acknowledgement]
     /// When time alone may change a workload's alerts (a registration growing stale, moves leaving
     /// the flapping window); see `Correlator.evaluateDue(_:now:)`.
     var reevaluationDeadlines: [String: Date]
@@ -67,7 +65,6 @@ public struct World: Sendable {
         self.inventoryReads = [:]
         self.recentEvents = []
         self.recentEventLimit = recentEventLimit
-        self.acknowledgements = [:]
         self.reevaluationDeadlines = [:]
         self.storedMappings = [:]
         self.siteOfRLOC = Self.index(sites)
@@ -168,11 +165,7 @@ public struct World: Sendable {
     /// wait for a mapping answer, its dependency alerts for a probe of that kind. An alert this
     /// process has already raised is kept as it is.
     public mutating func seed(openAlerts: [Alert]) {
-        for var alert in openAlerts where alerts[alert.id] == nil {
-            if let acknowledgement = acknowledgements[alert.id] {
-                alert.acknowledgedBy = acknowledgement.by
-                alert.acknowledgedAt = acknowledgement.at
-            }
+        for alert in openAlerts where alerts[alert.id] == nil {
             alerts[alert.id] = alert
             seededAlerts.insert(alert.id)
         }
@@ -186,14 +179,24 @@ public struct World: Sendable {
         remember(events.reversed())
     }
 
-    /// Applies acknowledgements (from the store or an operator); an acknowledgement of an alert
-    /// that is not raised waits for it.
-    public mutating func acknowledge(_ acknowledgements: [Acknowledgement]) {
+    /// Applies acknowledgements (from the store or an operator) to the occurrences they were made
+    /// for: one of an alert that is not raised, or of an earlier occurrence, is dropped, never kept
+    /// for the next time the alert comes (that is news again).
+    ///
+    /// - Returns: the alerts acknowledged.
+    @discardableResult
+    public mutating func acknowledge(_ acknowledgements: [Acknowledgement]) -> [AlertID] {
+        var applied: [AlertID] = []
         for acknowledgement in acknowledgements {
-            self.acknowledgements[acknowledgement.alertID] = acknowledgement
-            alerts[acknowledgement.alertID]?.acknowledgedBy = acknowledgement.by
-            alerts[acknowledgement.alertID]?.acknowledgedAt = acknowledgement.at
+            guard var alert = alerts[acknowledgement.alertID],
+                acknowledgement.firstSeen.map({ $0 == alert.firstSeen }) ?? true
+            else { continue }
+            alert.acknowledgedBy = acknowledgement.by
+            alert.acknowledgedAt = acknowledgement.at
+            alerts[acknowledgement.alertID] = alert
+            applied.append(acknowledgement.alertID)
         }
+        return applied
     }
 
     /// An immutable picture of the world to publish.

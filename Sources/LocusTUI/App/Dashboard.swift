@@ -142,6 +142,7 @@ public final class Dashboard {
                 break
             case .live(let update):
                 live.receive(update)
+                state = LiveKeys.revisitConfirmation(state, snapshot: update.snapshot)
             case .history(let history):
                 live.accept(history)
             case .acknowledged(let id, let error):

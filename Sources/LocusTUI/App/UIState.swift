@@ -98,12 +98,16 @@ public struct PendingConfirmation: Hashable, Sendable {
     public var details: [String]
     /// Dispatched when the operator confirms.
     public var onConfirm: Action
+    /// The alert occurrence the question is about, as it was when asked: if it clears or changes
+    /// severity meanwhile, the question closes (see `LiveKeys.revisitConfirmation`).
+    public var alert: Alert?
 
-    public init(action: String, object: String, details: [String] = [], onConfirm: Action) {
+    public init(action: String, object: String, details: [String] = [], onConfirm: Action, alert: Alert? = nil) {
         self.action = action
         self.object = object
         self.details = details
         self.onConfirm = onConfirm
+        self.alert = alert
     }
 }
 

@@ -190,7 +190,8 @@ public enum LiveKeys {
             next.confirmation = PendingConfirmation(
                 action: "Acknowledge alert",
                 object: "\(AlertText.word(alert.severity)) \(alert.id)",
-                onConfirm: .acknowledge(alert.id)
+                onConfirm: .acknowledge(alert.id),
+                alert: alert
             )
             return next
         default:
