@@ -110,11 +110,11 @@ let package = Package(
             ]
         ),
         .target(name: "LocusTestSupport", path: "Tests/LocusTestSupport"),
-        .testTarget(name: "LISPTests", dependencies: ["LISP"]),
+        .testTarget(name: "LISPTests", dependencies: ["LISP", "LocusTestSupport"]),
         .testTarget(name: "LISPNetTests", dependencies: ["LISP", "LISPNet", "LocusCore"]),
-        .testTarget(name: "DNSTests", dependencies: ["DNS"]),
+        .testTarget(name: "DNSTests", dependencies: ["DNS", "LocusTestSupport"]),
         .testTarget(name: "DNSNetTests", dependencies: ["DNS", "DNSNet", "LocusTestSupport"]),
-        .testTarget(name: "LocusCoreTests", dependencies: ["LocusCore"]),
+        .testTarget(name: "LocusCoreTests", dependencies: ["LocusCore", "LocusTestSupport"]),
         .testTarget(
             name: "LocusStoreTests",
             dependencies: [

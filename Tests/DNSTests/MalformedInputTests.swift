@@ -1,4 +1,5 @@
 import DNS
+import LocusTestSupport
 import Testing
 
 @Suite("Malformed input gives typed errors, never a crash")
@@ -112,7 +113,7 @@ struct MalformedInputTests {
     }
 
     @Test func randomBytesNeverCrash() {
-        var generator = SplitMix64(seed: 0x10C05)
+        var generator = SeededRandom(seed: 0x10C05)
         var decoded = 0
         for round in 0..<20_000 {
             let bytes: [UInt8]
@@ -134,18 +135,5 @@ struct MalformedInputTests {
             }
         }
         #expect(decoded > 0)
-    }
-}
-
-/// A small deterministic generator so a failing input can be reproduced.
-struct SplitMix64: RandomNumberGenerator {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

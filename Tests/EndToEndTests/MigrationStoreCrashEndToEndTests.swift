@@ -24,7 +24,7 @@ struct MigrationStoreCrashEndToEndTests {
         let lab = try await MigrationLab(approvers: ["ops1"], store: store)
         let workload = try #require(lab.sites.keys.sorted().first)
         let seed = UInt64.random(in: 1...UInt64.max)
-        var generator = SplitMix64(seed: seed)
+        var generator = SeededRandom(seed: seed)
         let script = lab.scratch.file("burst.sh")
         try Self.burst.write(toFile: script, atomically: true, encoding: .utf8)
         chmod(script, 0o755)
@@ -125,20 +125,5 @@ struct MigrationStoreCrashEndToEndTests {
         #expect(verify.stderr.contains("audit chain broken at entry 2"), "\(verify.stderr)")
         #expect(verify.stderr.contains("mallory"), "\(verify.stderr)")
         try await lab.shutDown()
-    }
-}
-
-/// A small seeded generator, so a failing round can be replayed from the seed it prints.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

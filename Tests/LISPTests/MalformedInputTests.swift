@@ -1,4 +1,5 @@
 import LISP
+import LocusTestSupport
 import NIOCore
 import Testing
 
@@ -36,7 +37,7 @@ struct MalformedInputTests {
 
     @Test(arguments: [1, 2, 3] as [UInt64])
     func randomBytesNeverCrash(seed: UInt64) {
-        var random = SeededGenerator(seed: seed)
+        var random = SeededRandom(seed: seed)
         for _ in 0..<3000 {
             let length = Int.random(in: 0...120, using: &random)
             var bytes = (0..<length).map { _ in UInt8.random(in: 0...255, using: &random) }
@@ -59,7 +60,7 @@ struct MalformedInputTests {
     }
 
     @Test func mutatedVectorsNeverCrash() throws {
-        var random = SeededGenerator(seed: 42)
+        var random = SeededRandom(seed: 42)
         for (_, vector) in Vectors.all {
             for _ in 0..<400 {
                 var bytes = Array(vector.readableBytesView)

@@ -1,28 +1,12 @@
 import LISP
-
-/// SplitMix64: a small seeded generator, so every run checks the same messages.
-struct SeededGenerator: RandomNumberGenerator {
-    private var state: UInt64
-
-    init(seed: UInt64) {
-        self.state = seed
-    }
-
-    mutating func next() -> UInt64 {
-        self.state &+= 0x9E37_79B9_7F4A_7C15
-        var z = self.state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
+import LocusTestSupport
 
 /// Builds random messages that are valid for the wire format (counts, lengths and ranges within limits).
 struct MessageGenerator {
-    var random: SeededGenerator
+    var random: SeededRandom
 
     init(seed: UInt64) {
-        self.random = SeededGenerator(seed: seed)
+        self.random = SeededRandom(seed: seed)
     }
 
     mutating func bool() -> Bool { Bool.random(using: &self.random) }

@@ -1,4 +1,5 @@
 import Foundation
+import LocusTestSupport
 import Testing
 
 @testable import LocusEngine
@@ -143,12 +144,12 @@ struct LookupScheduleTests {
 
 @Suite("Due heap")
 struct DueHeapTests {
-    @Test("keys come out in due order after reschedules and removals")
-    func order() {
+    @Test("keys come out in due order after reschedules and removals", arguments: [1, 2, 3] as [UInt64])
+    func order(seed: UInt64) {
         let base = Date(timeIntervalSince1970: 0)
         var heap = DueHeap<Int>()
         var expected: [Int: Date] = [:]
-        var generator = SystemRandomNumberGenerator()
+        var generator = SeededRandom(seed: seed)
         for key in 0..<500 {
             let due = base + Double(Int.random(in: 0..<10_000, using: &generator))
             heap.schedule(key, at: due)
