@@ -128,6 +128,15 @@ struct EngineMappingTests {
                 Self.isMapped($0, to: "dc-east") && $0.sources["mr-1"]?.state == .ok
             }
         }
+        // One pass, as `locus snapshot` runs it: its first lookups wait for the name, not fail.
+        let once = Engine(
+            config: config,
+            store: try SQLiteHistoryStore(path: directory.file("locus.sqlite")),
+            tuning: fastTuning
+        )
+        let seen = try await once.runOnce()
+        #expect(Self.isMapped(seen, to: "dc-east"))
+        #expect(seen.sources["mr-1"]?.state == .ok)
         await east.stop()
         await server.stop()
     }

@@ -10,13 +10,17 @@ import Synchronization
 /// (workload EIDs in, mapping answers out).
 ///
 /// A resolver given by address is usable at once. One given by name is resolved by `run()` on NIO's
-/// blocking-I/O pool, never on the cooperative one, and tried again with backoff while it fails;
-/// until then every lookup fails naming why, and the source shows it.
+/// blocking-I/O pool, never on the cooperative one, and tried again with backoff while it fails.
+/// A lookup made before the first attempt ended waits for it (at most `firstResolutionWait`); after a
+/// failed attempt, lookups fail naming why, and the source shows it.
 struct ResolverConnection: Sendable {
     private let resolver: Endpoint
     private let makeClient: @Sendable (SocketAddress) -> ResolverClient
     private let slot = ClientSlot()
     static let resolutionBackoff = Backoff(initial: .milliseconds(500), multiplier: 2, maximum: .seconds(30))
+    /// How long a lookup waits for the first resolution of the resolver's name (getaddrinfo's own
+    /// timeout is five seconds a server).
+    static let firstResolutionWait: Duration = .seconds(10)
 
     /// The client once the resolver's address is known, or why it is not.
     private final class ClientSlot: Sendable {
@@ -76,14 +80,25 @@ struct ResolverConnection: Sendable {
         }
     }
 
-    private var client: Result<ResolverClient, ResolverAddressError> {
-        slot.value.withLock { $0 }
-            ?? .failure(ResolverAddressError(resolver: resolver.description, reason: "its name is being resolved"))
+    /// The client, once the first resolution of the resolver's name has ended (or the wait for it has).
+    private func client() async -> Result<ResolverClient, ResolverAddressError> {
+        let deadline = ContinuousClock.now + Self.firstResolutionWait
+        while true {
+            if let known = slot.value.withLock({ $0 }) { return known }
+            guard ContinuousClock.now < deadline, (try? await Task.sleep(for: .milliseconds(10))) != nil else {
+                return .failure(
+                    ResolverAddressError(
+                        resolver: resolver.description,
+                        reason: "its name was not resolved within \(Self.firstResolutionWait)"
+                    )
+                )
+            }
+        }
     }
 
     func resolve(_ target: WatchTarget) async -> LookupOutcome {
         let client: ResolverClient
-        switch self.client {
+        switch await self.client() {
         case .success(let value): client = value
         case .failure(let error): return .failed(error.description)
         }
@@ -103,7 +118,7 @@ struct ResolverConnection: Sendable {
 
     func subscribe(_ target: WatchTarget) async -> SubscribeOutcome {
         let client: ResolverClient
-        switch self.client {
+        switch await self.client() {
         case .success(let value): client = value
         case .failure(let error): return .failed(error.description)
         }
