@@ -17,11 +17,11 @@ struct DatagramSocket: Sendable {
     typealias Envelope = AddressedEnvelope<ByteBuffer>
 
     let channel: any Channel
-    /// At most `queuedBatches` batches wait here for their reader; what arrives beyond is dropped and
-    /// counted, as the kernel drops what overflows its buffer, instead of growing without end.
-    let inbound: AsyncStream<[Envelope]>
+    /// At most `backlog.limit` datagrams wait here for their reader; what arrives beyond is dropped
+    /// and counted, as the kernel drops what overflows its buffer, instead of growing without end.
+    let inbound: DatagramInbound
     let localAddress: SocketAddress
-    let drops: DropCounter
+    let backlog: InboundBacklog
 
     /// How many datagrams one read cycle may pull from the kernel, for sockets that see bursts.
     static let serverVectorReads = 64
@@ -30,7 +30,7 @@ struct DatagramSocket: Sendable {
     /// Room for the largest control message we expect: a Map-Register or Map-Notify with 255 records is about
     /// 8 KiB, and a truncated datagram would be dropped as malformed.
     static let slotBytes = 16 << 10
-    /// What the batches waiting for their reader may hold at most (each holds its read cycle's buffer).
+    /// What the datagrams waiting for their reader may hold at most.
     static let queuedBytes = 64 << 20
 
     /// Binds a socket on `address`.
@@ -41,15 +41,12 @@ struct DatagramSocket: Sendable {
         to address: SocketAddress,
         receiveBufferBytes: Int,
         vectorReads: Int = clientVectorReads,
-        queuedBatches: Int? = nil,
+        queuedDatagrams: Int = queuedBytes / slotBytes,
         group: any EventLoopGroup
     ) async throws -> DatagramSocket {
-        let limit = queuedBatches ?? max(16, queuedBytes / (vectorReads * slotBytes))
-        let (stream, continuation) = AsyncStream.makeStream(
-            of: [Envelope].self,
-            bufferingPolicy: .bufferingOldest(limit)
-        )
-        let drops = DropCounter()
+        // Bounded by the backlog, which counts datagrams; the stream itself need not drop.
+        let (stream, continuation) = AsyncStream.makeStream(of: [Envelope].self)
+        let backlog = InboundBacklog(limit: queuedDatagrams)
         let channel = try await DatagramBootstrap(group: group)
             .channelOption(.datagramVectorReadMessageCount, value: vectorReads)
             .channelOption(
@@ -59,7 +56,7 @@ struct DatagramSocket: Sendable {
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandler(
-                        DatagramBatchHandler(continuation: continuation, drops: drops)
+                        DatagramBatchHandler(continuation: continuation, backlog: backlog)
                     )
                 }
             }
@@ -70,7 +67,12 @@ struct DatagramSocket: Sendable {
             try? await channel.close()
             throw LISPNetError.socketHasNoAddress
         }
-        return DatagramSocket(channel: channel, inbound: stream, localAddress: local, drops: drops)
+        return DatagramSocket(
+            channel: channel,
+            inbound: DatagramInbound(stream: stream, backlog: backlog),
+            localAddress: local,
+            backlog: backlog
+        )
     }
 
     /// Root may exceed `net.core.rmem_max` with `SO_RCVBUFFORCE`; everyone else gets what the kernel allows.
@@ -113,12 +115,12 @@ private final class DatagramBatchHandler: ChannelInboundHandler {
     typealias InboundIn = AddressedEnvelope<ByteBuffer>
 
     private let continuation: AsyncStream<[InboundIn]>.Continuation
-    private let drops: DropCounter
+    private let backlog: InboundBacklog
     private var batch: [InboundIn] = []
 
-    init(continuation: AsyncStream<[InboundIn]>.Continuation, drops: DropCounter) {
+    init(continuation: AsyncStream<[InboundIn]>.Continuation, backlog: InboundBacklog) {
         self.continuation = continuation
-        self.drops = drops
+        self.backlog = backlog
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -127,7 +129,25 @@ private final class DatagramBatchHandler: ChannelInboundHandler {
 
     func channelReadComplete(context: ChannelHandlerContext) {
         if !batch.isEmpty {
-            if case .dropped = continuation.yield(batch) { drops.add(batch.count) }
+            switch backlog.admit(batch.count) {
+            case .refused:
+                break
+            case .first:
+                continuation.yield(batch)
+            case .behind:
+                // The reader is behind: a queued datagram must not pin its read cycle's whole buffer
+                // (vector reads slice one buffer of `vectorReads × slotBytes`), so it gets its own.
+                let allocator = context.channel.allocator
+                continuation.yield(
+                    batch.map {
+                        InboundIn(
+                            remoteAddress: $0.remoteAddress,
+                            data: allocator.buffer(buffer: $0.data),
+                            metadata: $0.metadata
+                        )
+                    }
+                )
+            }
             batch.removeAll(keepingCapacity: true)
         }
         context.fireChannelReadComplete()
@@ -144,13 +164,64 @@ private final class DatagramBatchHandler: ChannelInboundHandler {
     }
 }
 
-/// Datagrams a socket dropped because its reader fell behind.
-final class DropCounter: Sendable {
-    private let count = Atomic<Int>(0)
-
-    func add(_ datagrams: Int) {
-        count.add(datagrams, ordering: .relaxed)
+/// The datagrams waiting for a socket's reader, and those dropped because it fell too far behind.
+final class InboundBacklog: Sendable {
+    enum Admission {
+        /// Over the limit: dropped and counted.
+        case refused
+        /// Nothing was waiting: the reader takes it straight away.
+        case first
+        /// Others wait before it.
+        case behind
     }
 
-    var datagrams: Int { count.load(ordering: .relaxed) }
+    let limit: Int
+    private let queued = Atomic<Int>(0)
+    private let droppedCount = Atomic<Int>(0)
+
+    init(limit: Int) {
+        self.limit = limit
+    }
+
+    /// Counts `datagrams` in, unless they would pass the limit. Only the event loop admits.
+    func admit(_ datagrams: Int) -> Admission {
+        let waiting = queued.load(ordering: .acquiring)
+        guard waiting + datagrams <= limit else {
+            droppedCount.add(datagrams, ordering: .relaxed)
+            return .refused
+        }
+        queued.add(datagrams, ordering: .releasing)
+        return waiting == 0 ? .first : .behind
+    }
+
+    /// Counts `datagrams` out, as the reader takes them.
+    func taken(_ datagrams: Int) {
+        queued.subtract(datagrams, ordering: .releasing)
+    }
+
+    /// Datagrams dropped so far.
+    var dropped: Int { droppedCount.load(ordering: .relaxed) }
+}
+
+/// A socket's inbound batches, counted out of its backlog as the reader takes them.
+struct DatagramInbound: AsyncSequence, Sendable {
+    typealias Element = [AddressedEnvelope<ByteBuffer>]
+
+    let stream: AsyncStream<Element>
+    let backlog: InboundBacklog
+
+    struct AsyncIterator: AsyncIteratorProtocol {
+        var base: AsyncStream<Element>.AsyncIterator
+        let backlog: InboundBacklog
+
+        mutating func next() async -> Element? {
+            guard let batch = await base.next() else { return nil }
+            backlog.taken(batch.count)
+            return batch
+        }
+    }
+
+    func makeAsyncIterator() -> AsyncIterator {
+        AsyncIterator(base: stream.makeAsyncIterator(), backlog: backlog)
+    }
 }

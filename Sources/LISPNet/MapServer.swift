@@ -151,7 +151,7 @@ public actor MapServer {
     /// Counters for the lab and tests.
     public func statistics() -> MapServerStatistics {
         var dropped = 0
-        if case .running(let socket, _) = state { dropped = socket.drops.datagrams }
+        if case .running(let socket, _) = state { dropped = socket.backlog.dropped }
         return MapServerStatistics(
             registrations: logic.table.count,
             subscribers: logic.subscriptions.count,
