@@ -28,7 +28,7 @@ extension Engine {
             world.seed(lastKnownAddresses: addresses)
             world.seed(recentMoves: moves)
             world.seed(openAlerts: openAlerts)
-            world.acknowledge(acknowledgements)
+            world.acknowledge(acknowledgements, now: clock.now())
             world.remember(events)
             if let migrations = store as? any MigrationStore, let all = try? await migrations.migrations() {
                 world.seed(pendingMigrations: Set(all.filter { !$0.state.isClosed }.map(\.workload)))

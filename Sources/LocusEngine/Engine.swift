@@ -151,16 +151,29 @@ public actor Engine {
     /// nothing changes on the screen unless the store has it. An alert that is not raised is refused;
     /// one that cleared while the store wrote is not marked (the acknowledgement covers the
     /// occurrence that ended, and the store drops it once the clear is recorded).
-    public func acknowledge(_ id: AlertID, by user: String) async throws(AcknowledgeError) {
+    ///
+    /// - Parameter duration: how long it holds; nil: until the alert clears.
+    public func acknowledge(
+        _ id: AlertID,
+        by user: String,
+        for duration: Duration? = nil
+    ) async throws(AcknowledgeError) {
         guard let alert = world.alerts[id] else { throw .notRaised(id) }
         let at = clock.now()
+        let acknowledgement = Acknowledgement(
+            alertID: id,
+            by: user,
+            at: at,
+            firstSeen: alert.firstSeen,
+            expiresAt: duration.map { at.addingTimeInterval($0.seconds) }
+        )
         do {
-            try await store.acknowledge(alertID: id, by: user, at: at)
+            try await store.acknowledge(acknowledgement)
         } catch {
             throw .store(error)
         }
-        let acknowledgement = Acknowledgement(alertID: id, by: user, at: at, firstSeen: alert.firstSeen)
-        guard world.acknowledge([acknowledgement]) == [id] else { throw .endedMeanwhile(id) }
+        // The alert may have cleared, or cleared and come back, while the store wrote.
+        guard world.acknowledge([acknowledgement], now: clock.now()) == [id] else { throw .endedMeanwhile(id) }
         publish()
     }
 
@@ -338,6 +351,10 @@ public actor Engine {
         }
         var batch = HistoryBatch(update)
         var changed = !update.change.isEmpty || !update.alertTransitions.isEmpty
+        for id in world.expireAcknowledgements(at: now) {
+            changed = true
+            logger.notice("acknowledgement lapsed", metadata: ["alert": "\(id)"])
+        }
         if reevaluationRequested {
             reevaluationRequested = false
             let timely = correlator.tick(&world, now: now)

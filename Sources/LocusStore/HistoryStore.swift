@@ -57,11 +57,13 @@ public protocol HistoryStore: Sendable {
     /// `cleared`, as that transition left them (first seen, severity, message), by id.
     func openAlerts() async throws(HistoryStoreError) -> [Alert]
 
-    /// Records that an operator acknowledged an alert.
-    func acknowledge(alertID: AlertID, by user: String, at time: Date) async throws(HistoryStoreError)
+    /// Records that an operator acknowledged an occurrence of an alert (its first-seen time), for
+    /// a time or until it clears.
+    func acknowledge(_ acknowledgement: Acknowledgement) async throws(HistoryStoreError)
 
-    /// The acknowledgements still in force: the latest per alert, unless the alert cleared after it
-    /// (an alert that comes back is a new problem and needs a new acknowledgement).
+    /// The acknowledgements that may still be in force: the latest per alert, unless the alert
+    /// cleared after it (an alert that comes back is a new problem and needs a new acknowledgement).
+    /// Each carries its occurrence and expiry; the world drops those that no longer apply.
     func acknowledgements() async throws(HistoryStoreError) -> [Acknowledgement]
 }
 
@@ -76,6 +78,11 @@ extension HistoryStore {
 
     public func record(alertTransitions: [AlertTransition]) async throws(HistoryStoreError) {
         try await record(HistoryBatch(alertTransitions: alertTransitions))
+    }
+
+    /// Records an acknowledgement that holds until the alert clears, whatever its occurrence.
+    public func acknowledge(alertID: AlertID, by user: String, at time: Date) async throws(HistoryStoreError) {
+        try await acknowledge(Acknowledgement(alertID: alertID, by: user, at: time))
     }
 
     public func recentEvents(limit: Int) async throws(HistoryStoreError) -> [Event] {

@@ -11,6 +11,7 @@ enum PostgresSchema {
         (2, migrationTables),
         (3, runnerColumns),
         (4, changeNotifications),
+        (5, acknowledgementOccurrence),
     ]
 
     static var latestVersion: Int { steps.last?.version ?? 0 }
@@ -265,5 +266,11 @@ enum PostgresSchema {
         CREATE TRIGGER audit_changed AFTER INSERT ON audit
             FOR EACH STATEMENT EXECUTE FUNCTION locus_notify_change()
         """,
+    ]
+
+    /// v5: an acknowledgement covers one occurrence (its alert's first-seen time), for a time or until
+    /// the alert clears (SQLite's v5).
+    static let acknowledgementOccurrence = [
+        "ALTER TABLE acknowledgement ADD COLUMN first_seen timestamptz, ADD COLUMN expires_at timestamptz"
     ]
 }

@@ -69,12 +69,14 @@ extension PostgresStore: HistoryStore {
     }
 
     /// The database records `session_user` as who acknowledged (a trigger), whatever `user` says.
-    public func acknowledge(alertID: AlertID, by user: String, at time: Date) async throws(HistoryStoreError) {
-        try await withConnection("acknowledging \(alertID)") { connection in
+    public func acknowledge(_ acknowledgement: Acknowledgement) async throws(HistoryStoreError) {
+        let record = AcknowledgementRecord(acknowledgement)
+        try await withConnection("acknowledging \(acknowledgement.alertID)") { connection in
             try await connection.run(
                 """
-                INSERT INTO acknowledgement (alert_id, acknowledged_by, acknowledged_at)
-                VALUES (\(alertID.rawValue), \(user), \(time))
+                INSERT INTO acknowledgement (alert_id, acknowledged_by, acknowledged_at, first_seen, expires_at)
+                VALUES (\(record.alertID), \(record.acknowledgedBy), \(record.acknowledgedAt),
+                    \(record.firstSeen), \(record.expiresAt))
                 """,
                 logger: logger
             )
@@ -225,7 +227,9 @@ extension PostgresStore: HistoryStore {
                     id: nil,
                     alertID: try row.value("alert_id"),
                     acknowledgedBy: try row.value("acknowledged_by"),
-                    acknowledgedAt: try row.value("acknowledged_at")
+                    acknowledgedAt: try row.value("acknowledged_at"),
+                    firstSeen: try row.value("first_seen"),
+                    expiresAt: try row.value("expires_at")
                 )
                 .acknowledgement
             }

@@ -118,7 +118,24 @@ extension AlertHistoryRecord {
 }
 
 extension AcknowledgementRecord {
+    init(_ acknowledgement: Acknowledgement) {
+        self.init(
+            id: nil,
+            alertID: acknowledgement.alertID.rawValue,
+            acknowledgedBy: acknowledgement.by,
+            acknowledgedAt: acknowledgement.at,
+            firstSeen: acknowledgement.firstSeen,
+            expiresAt: acknowledgement.expiresAt
+        )
+    }
+
     var acknowledgement: Acknowledgement {
-        Acknowledgement(alertID: AlertID(rawValue: alertID), by: acknowledgedBy, at: acknowledgedAt)
+        Acknowledgement(
+            alertID: AlertID(rawValue: alertID),
+            by: acknowledgedBy,
+            at: acknowledgedAt,
+            firstSeen: firstSeen,
+            expiresAt: expiresAt
+        )
     }
 }

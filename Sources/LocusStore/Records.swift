@@ -151,12 +151,17 @@ struct AcknowledgementRecord: Codable, FetchableRecord, MutablePersistableRecord
     var alertID: String
     var acknowledgedBy: String
     var acknowledgedAt: Date
+    /// The occurrence acknowledged; nil in rows written before v5.
+    var firstSeen: Date?
+    var expiresAt: Date?
 
     enum CodingKeys: String, CodingKey {
         case id
         case alertID = "alert_id"
         case acknowledgedBy = "acknowledged_by"
         case acknowledgedAt = "acknowledged_at"
+        case firstSeen = "first_seen"
+        case expiresAt = "expires_at"
     }
 
     enum Columns {

@@ -77,6 +77,15 @@ extension SQLiteHistoryStore {
 
         registerMigrationTables(in: &migrator)
 
+        // An acknowledgement covers one occurrence (its alert's first-seen time), for a time or
+        // until the alert clears.
+        migrator.registerMigration("v5") { db in
+            try db.alter(table: AcknowledgementRecord.databaseTableName) { t in
+                t.add(column: "first_seen", .datetime)
+                t.add(column: "expires_at", .datetime)
+            }
+        }
+
         // Later migrations are appended here, never edited once released.
 
         return migrator

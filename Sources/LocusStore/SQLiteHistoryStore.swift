@@ -183,19 +183,14 @@ public struct SQLiteHistoryStore: HistoryStore {
         }
     }
 
-    public func acknowledge(alertID: AlertID, by user: String, at time: Date) async throws(HistoryStoreError) {
+    public func acknowledge(_ acknowledgement: Acknowledgement) async throws(HistoryStoreError) {
         do {
             try await pool.write { db in
-                var record = AcknowledgementRecord(
-                    id: nil,
-                    alertID: alertID.rawValue,
-                    acknowledgedBy: user,
-                    acknowledgedAt: time
-                )
+                var record = AcknowledgementRecord(acknowledgement)
                 try record.insert(db)
             }
         } catch {
-            throw failure("acknowledging \(alertID)", error)
+            throw failure("acknowledging \(acknowledgement.alertID)", error)
         }
     }
 

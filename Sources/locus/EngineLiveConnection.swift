@@ -27,7 +27,7 @@ enum EngineLiveConnection {
         continuation.onTermination = { _ in task.cancel() }
         return LiveConnection(
             updates: updates,
-            acknowledge: { id, user in try await engine.acknowledge(id, by: user) },
+            acknowledge: { id, user, duration in try await engine.acknowledge(id, by: user, for: duration) },
             recentEvents: { subject in try await store.recentEvents(limit: 20, subject: subject) },
             migrations: migrations(engine: engine, store: store, configFile: configFile, isReadOnly: isReadOnly)
         )

@@ -157,6 +157,7 @@ enum SnapshotShape {
             for key in ["id", "kind", "subject", "message", "since"] { expectString(alert, key) }
             expectOneOf(alert, "severity", ["critical", "warning", "info"])
             expectStringOrNull(alert, "acknowledged_by")
+            expectStringOrNull(alert, "acknowledged_until")
         }
         for event in array(document, "events") {
             for key in ["time", "subject", "detail"] { expectString(event, key) }

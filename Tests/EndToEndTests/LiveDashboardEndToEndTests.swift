@@ -83,15 +83,19 @@ struct LiveDashboardEndToEndTests {
         #expect(westRows.allSatisfy { $0.contains("dc-west") })
         try tmux.press("Escape")
 
-        // Acknowledging an alert marks it.
+        // Acknowledging an alert for a time marks it, saying until when.
         try tmux.press("2")
         try tmux.waitFor("an alert", timeout: .seconds(60)) {
             $0.contains("[2 Alerts (") && ($0.contains("CRIT") || $0.contains("WARN"))
         }
         try tmux.press("x")
+        try tmux.waitFor(text: "for (Enter: until it clears)")
+        try tmux.type("4h", enter: true)
         try tmux.waitFor(text: "Acknowledge alert")
         try tmux.press("y")
-        try tmux.waitFor("the alert marked acknowledged") { $0.contains("ack ") && $0.contains("acknowledged") }
+        try tmux.waitFor("the alert marked acknowledged for a time") {
+            $0.contains("ack ") && $0.contains("acknowledged by") && $0.contains(" until ")
+        }
 
         // q ends everything: the process, its lab and its sockets.
         let pid = try #require(harness.locusPID)

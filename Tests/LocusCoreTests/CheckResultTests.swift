@@ -44,9 +44,12 @@ struct CheckResultTests {
         #expect(check.exitCode == 2)
         #expect(check.line.contains("1 critical, 1 warning: mapping-missing:web-08, locator-down:web-07"))
 
-        world.acknowledge([
-            Acknowledgement(alertID: AlertID(kind: .mappingMissing, subject: "web-08"), by: "ops1", at: F.at(3))
-        ])
+        world.acknowledge(
+            [
+                Acknowledgement(alertID: AlertID(kind: .mappingMissing, subject: "web-08"), by: "ops1", at: F.at(3))
+            ],
+            now: F.at(3)
+        )
         check = CheckResult(world.snapshot(version: 3, takenAt: F.at(3)))
         #expect(check.status == .warning)
         #expect(

@@ -73,7 +73,7 @@ struct CorrelatorScopeTests {
         var world = F.world([F.spec("web-07", host: 7)])
         let id = AlertID(kind: .mappingMissing, subject: "web-07")
         _ = correlator.ingest([F.negative("web-07")], into: &world, now: F.at(1))
-        world.acknowledge([Acknowledgement(alertID: id, by: "ops1", at: F.at(2))])
+        world.acknowledge([Acknowledgement(alertID: id, by: "ops1", at: F.at(2))], now: F.at(2))
         #expect(world.alerts[id]?.acknowledgedBy == "ops1")
 
         _ = correlator.ingest([F.registered("web-07", ["127.0.1.1"], at: F.at(3))], into: &world, now: F.at(3))
@@ -85,7 +85,7 @@ struct CorrelatorScopeTests {
     @Test func anAcknowledgementOfAnAlertNotRaisedIsDroppedNotKeptForTheNextOccurrence() {
         var world = F.world([F.spec("web-07", host: 7)])
         let id = AlertID(kind: .mappingMissing, subject: "web-07")
-        #expect(world.acknowledge([Acknowledgement(alertID: id, by: "ops2", at: F.at(0))]).isEmpty)
+        #expect(world.acknowledge([Acknowledgement(alertID: id, by: "ops2", at: F.at(0))], now: F.at(0)).isEmpty)
         _ = correlator.ingest([F.negative("web-07")], into: &world, now: F.at(1))
         #expect(world.alerts[id] != nil)
         #expect(world.alerts[id]?.acknowledgedBy == nil)
@@ -98,10 +98,35 @@ struct CorrelatorScopeTests {
         _ = correlator.ingest([F.registered("web-07", ["127.0.1.1"], at: F.at(3))], into: &world, now: F.at(3))
         _ = correlator.ingest([F.negative("web-07", at: F.at(4))], into: &world, now: F.at(4))
         let earlier = Acknowledgement(alertID: id, by: "ops1", at: F.at(2), firstSeen: F.at(1))
-        #expect(world.acknowledge([earlier]).isEmpty)
+        #expect(world.acknowledge([earlier], now: F.at(3)).isEmpty)
         #expect(world.alerts[id]?.acknowledgedBy == nil)
         let current = Acknowledgement(alertID: id, by: "ops1", at: F.at(5), firstSeen: F.at(4))
-        #expect(world.acknowledge([current]) == [id])
+        #expect(world.acknowledge([current], now: F.at(3)) == [id])
+        #expect(world.alerts[id]?.acknowledgedBy == "ops1")
+    }
+
+    @Test func anAcknowledgementForATimeLapsesThenAndOnlyForItsOccurrence() {
+        var world = F.world([F.spec("web-07", host: 7)])
+        let id = AlertID(kind: .mappingMissing, subject: "web-07")
+        _ = correlator.ingest([F.negative("web-07")], into: &world, now: F.at(1))
+        let timed = Acknowledgement(alertID: id, by: "ops1", at: F.at(2), firstSeen: F.at(1), expiresAt: F.at(60))
+        #expect(world.acknowledge([timed], now: F.at(2)) == [id])
+        #expect(world.alerts[id]?.acknowledgedUntil == F.at(60))
+        #expect(world.expireAcknowledgements(at: F.at(59)).isEmpty)
+        #expect(world.expireAcknowledgements(at: F.at(60)) == [id])
+        #expect(world.alerts[id]?.isAcknowledged == false)
+        #expect(world.alerts[id]?.acknowledgedUntil == nil)
+        // Read again from the store once lapsed, it covers nothing.
+        #expect(world.acknowledge([timed], now: F.at(61)).isEmpty)
+
+        // A later occurrence acknowledged until it clears is not taken back by the earlier expiry.
+        _ = correlator.ingest([F.registered("web-07", ["127.0.1.1"], at: F.at(70))], into: &world, now: F.at(70))
+        _ = correlator.ingest([F.negative("web-07", at: F.at(71))], into: &world, now: F.at(71))
+        #expect(world.acknowledge([timed], now: F.at(72)).isEmpty, "an earlier occurrence's")
+        let again = Acknowledgement(alertID: id, by: "ops2", at: F.at(72), firstSeen: F.at(71), expiresAt: F.at(80))
+        let open = Acknowledgement(alertID: id, by: "ops1", at: F.at(73), firstSeen: F.at(71))
+        #expect(world.acknowledge([again, open], now: F.at(73)) == [id, id])
+        #expect(world.expireAcknowledgements(at: F.at(90)).isEmpty)
         #expect(world.alerts[id]?.acknowledgedBy == "ops1")
     }
 

@@ -143,7 +143,7 @@ struct CorrelatorSeededAlertTests {
         let acknowledgement = Acknowledgement(alertID: mismatch, by: "alice", at: F.at(-1800))
         // The engine's order: the open alerts, then the acknowledgements the store still holds.
         world.seed(openAlerts: [earlierMismatch()])
-        world.acknowledge([acknowledgement])
+        world.acknowledge([acknowledgement], now: F.at(0))
         #expect(world.alerts[mismatch]?.acknowledgedBy == "alice")
 
         _ = correlator.ingest([F.registered("web-07", ["127.0.2.1"], at: F.at(1))], into: &world, now: F.at(1))
@@ -152,7 +152,7 @@ struct CorrelatorSeededAlertTests {
 
         // One read before its alert was taken over covers nothing.
         var other = freshWorld()
-        other.acknowledge([acknowledgement])
+        other.acknowledge([acknowledgement], now: F.at(0))
         other.seed(openAlerts: [earlierMismatch()])
         #expect(other.alerts[mismatch]?.isAcknowledged == false)
     }

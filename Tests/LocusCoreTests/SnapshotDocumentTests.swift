@@ -37,9 +37,12 @@ struct SnapshotDocumentTests {
             now: F.at(1)
         )
         _ = correlator.ingest([F.registered("web-07", ["127.0.2.1"], at: F.at(2))], into: &world, now: F.at(2))
-        world.acknowledge([
-            Acknowledgement(alertID: AlertID(kind: .mappingMissing, subject: "web-08"), by: "ops1", at: F.at(3))
-        ])
+        world.acknowledge(
+            [
+                Acknowledgement(alertID: AlertID(kind: .mappingMissing, subject: "web-08"), by: "ops1", at: F.at(3))
+            ],
+            now: F.at(3)
+        )
         return world
     }
 
@@ -194,7 +197,7 @@ struct SnapshotDocumentTests {
                 alert,
                 [
                     "id": .string, "severity": .string, "kind": .string, "subject": .string, "message": .string,
-                    "since": .time, "acknowledged_by": .nullableString,
+                    "since": .time, "acknowledged_by": .nullableString, "acknowledged_until": .nullableTime,
                 ],
                 in: "alerts[\(index)]"
             )

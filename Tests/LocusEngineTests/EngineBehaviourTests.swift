@@ -123,6 +123,41 @@ struct EngineBehaviourTests {
         await server.stop()
     }
 
+    @Test("an acknowledgement given for a time lapses: the alert counts again, here and in a later process")
+    func acknowledgementForATime() async throws {
+        let directory = try TemporaryDirectory()
+        let server = try await MapServerFixture()
+        let west = try await SimulatedXTR.west(server)
+        try await west.register("10.1.0.1")
+        let config = try await Self.config(in: directory, server: server, workloads: 1, maxAge: .seconds(60))
+        let path = directory.file("locus.sqlite")
+        let engine = Engine(config: config, store: try SQLiteHistoryStore(path: path), tuning: fastTuning)
+        let id = AlertID(kind: .locatorMismatch, subject: "web-1")
+        try await running(engine) {
+            _ = try await snapshot(of: engine, "locator-mismatch raised") { $0.alerts[id] != nil }
+            try await engine.acknowledge(id, by: "ops1", for: .seconds(2))
+            let acknowledged = try #require(await engine.snapshot.alerts[id])
+            let until = try #require(acknowledged.acknowledgedUntil)
+            #expect(abs(until.timeIntervalSince(try #require(acknowledged.acknowledgedAt)) - 2) < 0.001)
+            let before = try await Engine(config: config, store: try SQLiteHistoryStore(path: path)).runOnce()
+            let seenBefore = try #require(
+                before.alerts[id]?.acknowledgedUntil,
+                "a process started before it lapses sees it"
+            )
+            #expect(abs(seenBefore.timeIntervalSince(until)) < 0.001, "the store keeps milliseconds")
+            let lapsed = try await snapshot(of: engine, "the acknowledgement lapsed") {
+                $0.alerts[id].map { !$0.isAcknowledged } ?? false
+            }
+            #expect(lapsed.alerts[id]?.firstSeen == acknowledged.firstSeen, "the same occurrence, counted again")
+            #expect(Date() >= until)
+        }
+        let later = try await Engine(config: config, store: try SQLiteHistoryStore(path: path)).runOnce()
+        #expect(later.alerts[id].map { !$0.isAcknowledged } == true)
+        #expect(CheckResult(later).status == .critical)
+        await west.stop()
+        await server.stop()
+    }
+
     @Test("rescan resolves every EID now instead of at max_age")
     func rescan() async throws {
         let directory = try TemporaryDirectory()

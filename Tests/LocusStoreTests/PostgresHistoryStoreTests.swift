@@ -88,6 +88,17 @@ struct PostgresHistoryStoreTests {
         for store in [owner, ops1, ops2] { await store.close() }
     }
 
+    @Test func anAcknowledgementKeepsItsOccurrenceAndExpiry() async throws {
+        let cluster = try P.cluster()
+        let owner = try await P.initialized(cluster)
+        let ops1 = try P.store(cluster, as: "ops1")
+        let given = S.timedAcknowledgement
+        try await ops1.record(alertTransitions: [AlertTransition(change: .raised, alert: S.mismatch, at: F.at(10))])
+        try await ops1.acknowledge(given)
+        #expect(try await owner.acknowledgements() == [given])
+        for store in [owner, ops1] { await store.close() }
+    }
+
     @Test func aPasswordFromTheStorePasswordFileLogsInOverTCP() async throws {
         let rules = ["local all postgres trust", "local all all peer", "host all ops1 127.0.0.1/32 scram-sha-256"]
         let cluster = try P.cluster(rules: rules + ["host all postgres 127.0.0.1/32 trust"])

@@ -31,7 +31,7 @@ struct PostgresSchemaTests {
         #expect(second.contains("schema at version \(PostgresSchema.latestVersion)"))
         #expect(second.contains("locus_approver unchanged: ops1, ops2"))
         #expect(try await reopened.lastMappings().isEmpty)
-        #expect(try cluster.execute("SELECT version FROM locus_schema ORDER BY version") == "1\n2\n3\n4\n")
+        #expect(try cluster.execute("SELECT version FROM locus_schema ORDER BY version") == "1\n2\n3\n4\n5\n")
         await reopened.close()
     }
 
@@ -66,11 +66,18 @@ struct PostgresSchemaTests {
         }
         await old.close()
         try cluster.execute("INSERT INTO address (workload, address) VALUES ('web-07', '10.1.0.7')")
+        try cluster.execute(
+            "INSERT INTO acknowledgement (alert_id, acknowledged_by, acknowledged_at) "
+                + "VALUES ('mapping-missing:web-07', 'ops1', now())"
+        )
 
         let store = try PostgresStore(url: cluster.tcpURL(user: "postgres"))
         #expect(try await store.lastAddresses()["web-07"]?.address.description == "10.1.0.7")
-        #expect(try cluster.execute("SELECT version FROM locus_schema ORDER BY version") == "1\n2\n3\n4\n")
+        #expect(try cluster.execute("SELECT version FROM locus_schema ORDER BY version") == "1\n2\n3\n4\n5\n")
         #expect(try await store.migrations().isEmpty)
+        // An acknowledgement written before occurrences were kept holds until its alert clears.
+        let acknowledgement = try #require(try await store.acknowledgements().first)
+        #expect(acknowledgement.firstSeen == nil && acknowledgement.expiresAt == nil)
         await store.close()
     }
 
@@ -95,13 +102,13 @@ struct PostgresSchemaTests {
         // Until the owner upgrades, an operator is told who must.
         let early = try PostgresStore(url: cluster.tcpURL(user: "ops1"))
         let refused = await #expect(throws: MigrationStoreError.self) { try await early.migrations() }
-        #expect(refused?.description.contains("the schema is at version 2, this Locus needs 4") == true)
+        #expect(refused?.description.contains("the schema is at version 2, this Locus needs 5") == true)
         await early.close()
 
         let owner = try PostgresStore(url: cluster.tcpURL(user: "postgres"))
         let lines = try await owner.initialize(approvals: P.approvals)
-        #expect(lines.contains("schema upgraded from version 2 to 4"), "\(lines)")
-        #expect(try cluster.execute("SELECT version FROM locus_schema ORDER BY version") == "1\n2\n3\n4\n")
+        #expect(lines.contains("schema upgraded from version 2 to 5"), "\(lines)")
+        #expect(try cluster.execute("SELECT version FROM locus_schema ORDER BY version") == "1\n2\n3\n4\n5\n")
         let kept = try #require(try await owner.migration(id: "m-00000001"))
         #expect(kept.workload == "web-07" && kept.state == .requested && kept.abortRequested == nil)
         await owner.close()

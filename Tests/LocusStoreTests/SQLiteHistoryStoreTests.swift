@@ -30,11 +30,20 @@ struct SQLiteHistoryStoreTests {
         firstSeen: F.at(10)
     )
 
+    /// An acknowledgement of `mismatch`'s occurrence for four hours.
+    static let timedAcknowledgement = Acknowledgement(
+        alertID: mismatch.id,
+        by: "ops1",
+        at: F.at(11),
+        firstSeen: F.at(10),
+        expiresAt: F.at(11 + 4 * 3600)
+    )
+
     @Test func aFreshFileIsMigratedInWALModeWithItsDirectoryCreated() async throws {
         let directory = try TemporaryDirectory()
         let path = directory.path("state/locus/locus.sqlite")
         let store = try SQLiteHistoryStore(path: path)
-        #expect(try await store.appliedMigrations() == ["v1", "v2", "v3", "v4"])
+        #expect(try await store.appliedMigrations() == ["v1", "v2", "v3", "v4", "v5"])
         let tables = try await store.tableNames()
         for table in ["acknowledgement", "alert_history", "event", "mapping", "move"] {
             #expect(tables.contains(table))
@@ -92,7 +101,7 @@ struct SQLiteHistoryStoreTests {
         }
 
         let reopened = try SQLiteHistoryStore(path: path)
-        #expect(try await reopened.appliedMigrations() == ["v1", "v2", "v3", "v4"])
+        #expect(try await reopened.appliedMigrations() == ["v1", "v2", "v3", "v4", "v5"])
         #expect(try await reopened.lastMappings() == ["web-07": Self.east])
         let events = try await reopened.recentEvents(limit: 10)
         #expect(events.map(\.kind) == [.move, .alertRaised] || events.map(\.kind) == [.alertRaised, .move])
@@ -166,6 +175,20 @@ struct SQLiteHistoryStoreTests {
 
         try await reopened.acknowledge(alertID: id, by: "ops1", at: F.at(30))
         #expect(try await reopened.acknowledgements().map(\.by) == ["ops1"])
+    }
+
+    @Test func anAcknowledgementKeepsItsOccurrenceAndExpiryAcrossAReopen() async throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.path("locus.sqlite")
+        let given = Self.timedAcknowledgement
+        do {
+            let store = try SQLiteHistoryStore(path: path)
+            try await store.record(alertTransitions: [
+                AlertTransition(change: .raised, alert: Self.mismatch, at: F.at(10))
+            ])
+            try await store.acknowledge(given)
+        }
+        #expect(try await SQLiteHistoryStore(path: path).acknowledgements() == [given])
     }
 
     @Test func twoWritersOnOneFileLoseNoEvent() async throws {

@@ -227,13 +227,24 @@ struct SQLiteStoreUpgradeTests {
                 try db.execute(
                     sql: "INSERT INTO address (workload, address, previous) VALUES ('web-07', '10.1.0.7', NULL)"
                 )
+                try db.execute(
+                    sql: """
+                        INSERT INTO acknowledgement (alert_id, acknowledged_by, acknowledged_at)
+                        VALUES ('mapping-missing:web-07', 'ops1', '2026-01-01 00:00:00.000')
+                        """
+                )
             }
         }
         let store = try SQLiteHistoryStore(path: path)
-        #expect(try await store.appliedMigrations() == ["v1", "v2", "v3", "v4"])
+        #expect(try await store.appliedMigrations() == ["v1", "v2", "v3", "v4", "v5"])
         #expect(try await store.lastAddresses()["web-07"]?.address.description == "10.1.0.7")
         #expect(try await store.migrations().isEmpty)
         #expect(try await store.auditEntries(since: nil).isEmpty)
+        // An acknowledgement written before occurrences were kept holds until its alert clears.
+        let acknowledgement = try #require(try await store.acknowledgements().first)
+        #expect(acknowledgement.by == "ops1")
+        #expect(acknowledgement.firstSeen == nil)
+        #expect(acknowledgement.expiresAt == nil)
     }
 }
 

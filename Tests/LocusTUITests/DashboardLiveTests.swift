@@ -36,45 +36,100 @@ struct DashboardLiveTests {
         #expect(text.contains("s sort"))
     }
 
-    @Test func acknowledgingAsksNamingTheAlertThenRequestsIt() throws {
+    /// `x` on the selected alert, then `text` and Enter on the prompt for how long.
+    private func askToAcknowledge(typing text: String, _ data: LiveData) throws -> UIState {
+        var state = UIState()
+        state.activeView = .alerts
+        state = try #require(LiveKeys.reduce(state, key: .character("x"), data: data, visibleRows: rows))
+        for key in text.map({ Key.character($0) }) + [.enter] {
+            state = Shell.reduce(state, try #require(Shell.action(for: key, in: state)))
+        }
+        return state
+    }
+
+    private let mismatch = AlertID(kind: .locatorMismatch, subject: "web-02")
+
+    @Test func acknowledgingAsksHowLongThenAsksNamingTheAlertThenRequestsIt() throws {
         let data = F.data(F.fullWorld())
         var state = UIState()
         state.activeView = .alerts
         state = try #require(LiveKeys.reduce(state, key: .character("x"), data: data, visibleRows: rows))
+        #expect(try screen(state, data).contains("acknowledge locator-mismatch:web-02 for (Enter: until it clears)"))
+        #expect(state.confirmation == nil, "nothing is asked before how long")
+
+        state = try askToAcknowledge(typing: "", data)
         let confirmation = try #require(state.confirmation)
-        #expect(confirmation.object.contains("locator-mismatch:web-02"))
+        #expect(confirmation.object.contains("locator-mismatch:web-02 until it clears"))
         #expect(try screen(state, data).contains("Acknowledge alert"))
         #expect(LiveKeys.reduce(state, key: .character("y"), data: data, visibleRows: rows) == nil)
-        let action = try #require(Shell.action(for: .character("y"), in: state))
-        state = Shell.reduce(state, action)
+        state = Shell.reduce(state, try #require(Shell.action(for: .character("y"), in: state)))
         #expect(state.confirmation == nil)
-        #expect(state.requests == [.acknowledge(AlertID(kind: .locatorMismatch, subject: "web-02"))])
+        #expect(state.requests == [.acknowledge(mismatch, for: nil)])
+    }
+
+    @Test func acknowledgingForADurationRequestsItForThatLong() throws {
+        let data = F.data(F.fullWorld())
+        var state = try askToAcknowledge(typing: "1h30m", data)
+        let confirmation = try #require(state.confirmation)
+        #expect(confirmation.object.hasSuffix("locator-mismatch:web-02 for 1h30m"))
+        #expect(confirmation.details.contains { $0.contains("After 1h30m it counts again") })
+        state = Shell.reduce(state, .acceptConfirmation)
+        #expect(state.requests == [.acknowledge(mismatch, for: .seconds(5400))])
+    }
+
+    @Test func aDurationThatIsNotOneKeepsThePromptSayingWhy() throws {
+        let data = F.data(F.fullWorld())
+        for text in ["soon", "0s", "4 h"] {
+            let state = try askToAcknowledge(typing: text, data)
+            #expect(state.confirmation == nil, "\(text)")
+            #expect(state.prompt?.text == text, "the prompt stays open with what was typed")
+            #expect(state.message?.text.contains("\(text) is not a duration") == true, "\(text)")
+            #expect(state.requests.isEmpty)
+        }
     }
 
     @Test func aQuestionAboutAnAlertThatClearsClosesSayingSo() throws {
         let data = F.data(F.fullWorld())
-        var state = UIState()
-        state.activeView = .alerts
-        state = try #require(LiveKeys.reduce(state, key: .character("x"), data: data, visibleRows: rows))
-        #expect(LiveKeys.revisitConfirmation(state, snapshot: data.snapshot) == state, "nothing changed")
-
         let cleared = World(name: "lab", sites: []).snapshot(version: 2, takenAt: F.start)
-        let closed = LiveKeys.revisitConfirmation(state, snapshot: cleared)
-        #expect(closed.confirmation == nil)
-        #expect(closed.message?.text.contains("locator-mismatch:web-02 cleared while you were asked") == true)
-        #expect(closed.requests.isEmpty)
-        // Keys typed after it closed answer nothing.
-        #expect(Shell.action(for: .character("y"), in: closed).map { Shell.reduce(closed, $0) }?.requests ?? [] == [])
+        var prompting = UIState()
+        prompting.activeView = .alerts
+        prompting = try #require(LiveKeys.reduce(prompting, key: .character("x"), data: data, visibleRows: rows))
+        let asking = try askToAcknowledge(typing: "", data)
+        for state in [prompting, asking] {
+            #expect(LiveKeys.revisitConfirmation(state, snapshot: data.snapshot) == state, "nothing changed")
+            let closed = LiveKeys.revisitConfirmation(state, snapshot: cleared)
+            #expect(closed.confirmation == nil)
+            #expect(closed.prompt == nil)
+            #expect(closed.message?.text.contains("locator-mismatch:web-02 cleared while you were asked") == true)
+            #expect(closed.requests.isEmpty)
+            // Keys typed after it closed answer nothing.
+            #expect(
+                Shell.action(for: .character("y"), in: closed).map { Shell.reduce(closed, $0) }?.requests ?? [] == []
+            )
+        }
     }
 
-    @Test func rejectingTheConfirmationRequestsNothing() throws {
+    @Test func aQuestionAboutAnAlertSomebodyElseAcknowledgedCloses() throws {
         let data = F.data(F.fullWorld())
-        var state = UIState()
-        state.activeView = .alerts
-        state = try #require(LiveKeys.reduce(state, key: .character("x"), data: data, visibleRows: rows))
-        state = Shell.reduce(state, try #require(Shell.action(for: .escape, in: state)))
-        #expect(state.requests.isEmpty)
-        #expect(state.confirmation == nil)
+        let asking = try askToAcknowledge(typing: "", data)
+        var world = F.fullWorld()
+        world.acknowledge([Acknowledgement(alertID: mismatch, by: "ops2", at: F.start)], now: F.start)
+        let closed = LiveKeys.revisitConfirmation(asking, snapshot: world.snapshot(version: 2, takenAt: F.start))
+        #expect(closed.confirmation == nil)
+        #expect(closed.message?.text == "locator-mismatch:web-02 was acknowledged by ops2 meanwhile")
+    }
+
+    @Test func escapeAtEitherQuestionRequestsNothing() throws {
+        let data = F.data(F.fullWorld())
+        var prompting = UIState()
+        prompting.activeView = .alerts
+        prompting = try #require(LiveKeys.reduce(prompting, key: .character("x"), data: data, visibleRows: rows))
+        for state in [prompting, try askToAcknowledge(typing: "2d", data)] {
+            let after = Shell.reduce(state, try #require(Shell.action(for: .escape, in: state)))
+            #expect(after.requests.isEmpty)
+            #expect(after.confirmation == nil)
+            #expect(after.prompt == nil)
+        }
     }
 
     @Test func enterOnAnAlertJumpsToItsWorkload() throws {

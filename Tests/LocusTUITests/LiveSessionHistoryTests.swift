@@ -16,7 +16,7 @@ struct LiveSessionHistoryTests {
         let (updates, _) = AsyncStream.makeStream(of: LiveUpdate.self)
         let connection = LiveConnection(
             updates: updates,
-            acknowledge: { _, _ in },
+            acknowledge: { _, _, _ in },
             recentEvents: { subject in
                 asked.withLock { $0.append(subject) }
                 return []

@@ -94,7 +94,7 @@ struct LiveViewTests {
         #expect(plain.joinedText.contains("not acknowledged"))
 
         let id = AlertID(kind: .locatorMismatch, subject: "web-02")
-        world.acknowledge([Acknowledgement(alertID: id, by: "ops", at: F.start.addingTimeInterval(300))])
+        world.acknowledge([Acknowledgement(alertID: id, by: "ops", at: F.start.addingTimeInterval(300))], now: F.start)
         let acked = try F.render(.alerts, data: F.data(world))
         #expect(try #require(acked.listPart.line(containing: "web-02")).contains("ack ops"))
         #expect(acked.joinedText.contains("acknowledged by ops at"))

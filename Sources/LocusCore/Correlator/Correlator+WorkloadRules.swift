@@ -141,7 +141,7 @@ extension Correlator {
 
 extension Duration {
     /// Seconds as a floating-point number, for date arithmetic.
-    var seconds: TimeInterval {
+    public var seconds: TimeInterval {
         let parts = components
         return TimeInterval(parts.seconds) + TimeInterval(parts.attoseconds) / 1e18
     }

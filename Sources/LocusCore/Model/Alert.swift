@@ -91,6 +91,8 @@ public struct Alert: Sendable, Hashable, Identifiable {
     public var lastSeen: Date
     public var acknowledgedBy: String?
     public var acknowledgedAt: Date?
+    /// When the acknowledgement lapses and the alert counts again; nil: when the alert clears.
+    public var acknowledgedUntil: Date?
 
     public init(
         kind: AlertKind,
@@ -100,7 +102,8 @@ public struct Alert: Sendable, Hashable, Identifiable {
         firstSeen: Date,
         lastSeen: Date? = nil,
         acknowledgedBy: String? = nil,
-        acknowledgedAt: Date? = nil
+        acknowledgedAt: Date? = nil,
+        acknowledgedUntil: Date? = nil
     ) {
         self.id = AlertID(kind: kind, subject: subject)
         self.kind = kind
@@ -111,6 +114,7 @@ public struct Alert: Sendable, Hashable, Identifiable {
         self.lastSeen = lastSeen ?? firstSeen
         self.acknowledgedBy = acknowledgedBy
         self.acknowledgedAt = acknowledgedAt
+        self.acknowledgedUntil = acknowledgedUntil
     }
 
     public var isAcknowledged: Bool { acknowledgedBy != nil }
@@ -124,11 +128,14 @@ public struct Acknowledgement: Sendable, Hashable, Codable {
     /// The first-seen time of the occurrence acknowledged; nil when the store does not keep it (it
     /// then keeps only acknowledgements no clear has followed).
     public var firstSeen: Date?
+    /// When it lapses (`x` then a duration); nil: it holds until the alert clears.
+    public var expiresAt: Date?
 
-    public init(alertID: AlertID, by: String, at: Date, firstSeen: Date? = nil) {
+    public init(alertID: AlertID, by: String, at: Date, firstSeen: Date? = nil, expiresAt: Date? = nil) {
         self.alertID = alertID
         self.by = by
         self.at = at
         self.firstSeen = firstSeen
+        self.expiresAt = expiresAt
     }
 }

@@ -50,6 +50,8 @@ public struct World: Sendable {
     /// Alerts taken over from earlier processes that nothing observed here has confirmed or denied
     /// yet; see `Correlator.judgeSeededAlerts(_:now:)`.
     var seededAlerts: Set<AlertID> = []
+    /// When the acknowledgements given for a time lapse, by alert (see `expireAcknowledgements(at:)`).
+    var acknowledgementExpiries: [AlertID: Date] = [:]
     /// Each inventory source's last good read, merged into `workloads`.
     var inventoryReads: [String: InventoryRead]
     var siteOfRLOC: [IPAddress: String]
@@ -177,26 +179,6 @@ public struct World: Sendable {
     /// Takes over events read from the store, newest first, as the start of the recent ones.
     public mutating func seed(recentEvents events: [Event]) {
         remember(events.reversed())
-    }
-
-    /// Applies acknowledgements (from the store or an operator) to the occurrences they were made
-    /// for: one of an alert that is not raised, or of an earlier occurrence, is dropped, never kept
-    /// for the next time the alert comes (that is news again).
-    ///
-    /// - Returns: the alerts acknowledged.
-    @discardableResult
-    public mutating func acknowledge(_ acknowledgements: [Acknowledgement]) -> [AlertID] {
-        var applied: [AlertID] = []
-        for acknowledgement in acknowledgements {
-            guard var alert = alerts[acknowledgement.alertID],
-                acknowledgement.firstSeen.map({ $0 == alert.firstSeen }) ?? true
-            else { continue }
-            alert.acknowledgedBy = acknowledgement.by
-            alert.acknowledgedAt = acknowledgement.at
-            alerts[acknowledgement.alertID] = alert
-            applied.append(acknowledgement.alertID)
-        }
-        return applied
     }
 
     /// An immutable picture of the world to publish.

@@ -218,6 +218,8 @@ public struct SnapshotDocument: Encodable, Sendable {
         public var message: String
         public var since: Date
         public var acknowledgedBy: String?
+        /// When the acknowledgement lapses; null: when the alert clears (or not acknowledged).
+        public var acknowledgedUntil: Date?
 
         init(_ alert: LocusCore.Alert) {
             id = alert.id.rawValue
@@ -227,6 +229,7 @@ public struct SnapshotDocument: Encodable, Sendable {
             message = alert.message
             since = alert.firstSeen
             acknowledgedBy = alert.acknowledgedBy
+            acknowledgedUntil = alert.acknowledgedUntil
         }
 
         enum CodingKeys: String, CodingKey {
@@ -237,6 +240,7 @@ public struct SnapshotDocument: Encodable, Sendable {
             case message
             case since
             case acknowledgedBy = "acknowledged_by"
+            case acknowledgedUntil = "acknowledged_until"
         }
 
         public func encode(to encoder: any Encoder) throws {
@@ -248,6 +252,7 @@ public struct SnapshotDocument: Encodable, Sendable {
             try container.encode(message, forKey: .message)
             try container.encode(since, forKey: .since)
             try container.encode(acknowledgedBy, forKey: .acknowledgedBy)
+            try container.encode(acknowledgedUntil, forKey: .acknowledgedUntil)
         }
     }
 

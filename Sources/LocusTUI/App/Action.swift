@@ -24,8 +24,9 @@ public indirect enum Action: Hashable, Sendable {
     case acceptConfirmation
     case rejectConfirmation
     case quit
-    /// Stores an acknowledgement of the alert (asked for by `x`, after confirmation).
-    case acknowledge(AlertID)
+    /// Stores an acknowledgement of the alert for a time or (nil) until it clears (asked for by `x`,
+    /// after confirmation).
+    case acknowledge(AlertID, for: Duration?)
     /// Carries out a migration command (after confirmation).
     case migration(MigrationCommand)
     /// Quits even though a cutover this process started is running (it goes on, detached).

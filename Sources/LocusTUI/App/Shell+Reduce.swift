@@ -52,6 +52,8 @@ extension Shell {
                 }
             case .reason, .requestAddress, .requestReason:
                 MigrationKeys.submit(prompt, to: &state)
+            case .acknowledgeFor(let alert):
+                AcknowledgementKeys.submit(prompt, about: alert, to: &state)
             }
         case .cancelPrompt:
             state.prompt = nil
@@ -97,8 +99,8 @@ extension Shell {
             }
         case .quitLeavingRunners:
             state.wantsToQuit = true
-        case .acknowledge(let id):
-            state.requests.append(.acknowledge(id))
+        case .acknowledge(let id, let duration):
+            state.requests.append(.acknowledge(id, for: duration))
             state.message = StatusMessage(.info, "acknowledging \(id)…")
         case .migration(let command):
             state.requests.append(.migration(command))

@@ -21,6 +21,8 @@ public struct Prompt: Hashable, Sendable {
         case requestAddress(workload: String, site: String)
         /// Why `workload` moves to `site` (required).
         case requestReason(workload: String, site: String, address: String?)
+        /// How long the acknowledgement of `alert` holds (empty: until it clears); `x` asks it.
+        case acknowledgeFor(Alert)
     }
 
     public var kind: Kind
@@ -41,6 +43,7 @@ public struct Prompt: Hashable, Sendable {
         case .reason(let command): "reason to \(command.action.lowercased().split(separator: " ").first ?? ""): "
         case .requestAddress(let workload, let site): "address of \(workload) at \(site) (Enter keeps it): "
         case .requestReason(let workload, let site, _): "why \(workload) moves to \(site): "
+        case .acknowledgeFor(let alert): "acknowledge \(alert.id) for (Enter: until it clears): "
         }
     }
 
@@ -52,6 +55,7 @@ public struct Prompt: Hashable, Sendable {
         case .reason: "required"
         case .requestAddress: "a new IP address, or nothing"
         case .requestReason: "required, e.g. rack retirement"
+        case .acknowledgeFor: "a duration like 30m, 4h or 2d, or nothing"
         }
     }
 }

@@ -43,7 +43,8 @@ enum AlertsView {
         ]
         if let by = alert.acknowledgedBy {
             let when = alert.acknowledgedAt.map { " at " + CoarseText.clock($0, in: data.timeZone) } ?? ""
-            lines.append(.marked(.ok, [Span("acknowledged by \(by)\(when)")], lineDrawing: lineDrawing))
+            let until = alert.acknowledgedUntil.map { " until " + CoarseText.clock($0, in: data.timeZone) } ?? ""
+            lines.append(.marked(.ok, [Span("acknowledged by \(by)\(when)\(until)")], lineDrawing: lineDrawing))
         } else {
             lines.append(StyledLine("not acknowledged: x acknowledges", style: .muted))
         }

@@ -18,8 +18,9 @@ public struct LiveUpdate: Sendable {
 public struct LiveConnection: Sendable {
     /// Every new snapshot; the stream ends when the engine stops.
     public var updates: AsyncStream<LiveUpdate>
-    /// Stores the acknowledgement (alert, operator) before anything shows it.
-    public var acknowledge: @Sendable (AlertID, String) async throws -> Void
+    /// Stores the acknowledgement (alert, operator, how long; nil: until it clears) before anything
+    /// shows it.
+    public var acknowledge: @Sendable (AlertID, String, Duration?) async throws -> Void
     /// The recent events of one workload from the store, newest first.
     public var recentEvents: @Sendable (String) async throws -> [Event]
     /// The store's migrations and what the operator decides about them; nil when the store keeps none.
@@ -27,7 +28,7 @@ public struct LiveConnection: Sendable {
 
     public init(
         updates: AsyncStream<LiveUpdate>,
-        acknowledge: @escaping @Sendable (AlertID, String) async throws -> Void,
+        acknowledge: @escaping @Sendable (AlertID, String, Duration?) async throws -> Void,
         recentEvents: @escaping @Sendable (String) async throws -> [Event],
         migrations: MigrationConnection? = nil
     ) {

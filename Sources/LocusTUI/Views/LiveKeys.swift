@@ -2,7 +2,8 @@ import LocusCore
 
 /// Something the dashboard must do outside the pure state: sent by the reducer, run by the loop.
 public enum DashboardRequest: Hashable, Sendable {
-    case acknowledge(AlertID)
+    /// For a time, or (nil) until the alert clears.
+    case acknowledge(AlertID, for: Duration?)
     case migration(MigrationCommand)
 }
 
@@ -63,7 +64,11 @@ public enum LiveKeys {
                 lists: [.workloads]
             ),
             Binding(keys: [.escape], description: "detail: back to the list", lists: scrolling),
-            Binding(keys: [.character("x")], description: "acknowledge the alert (asks first)", lists: [.alerts]),
+            Binding(
+                keys: [.character("x")],
+                description: "acknowledge the alert, for a time or until it clears (asks first)",
+                lists: [.alerts]
+            ),
             Binding(
                 keys: [.character("m")],
                 description: "request a migration of the workload (site, address, reason)",
@@ -187,12 +192,7 @@ public enum LiveKeys {
                 next.message = StatusMessage(.info, "\(alert.id) is already acknowledged by \(by)")
                 return next
             }
-            next.confirmation = PendingConfirmation(
-                action: "Acknowledge alert",
-                object: "\(AlertText.word(alert.severity)) \(alert.id)",
-                onConfirm: .acknowledge(alert.id),
-                alert: alert
-            )
+            next.prompt = Prompt(.acknowledgeFor(alert))
             return next
         default:
             return nil

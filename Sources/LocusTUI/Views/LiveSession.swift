@@ -101,10 +101,10 @@ final class LiveSession {
         guard let connection else { return }
         for request in requests {
             switch request {
-            case .acknowledge(let id):
+            case .acknowledge(let id, let duration):
                 Task.detached {
                     do {
-                        try await connection.acknowledge(id, operatorName)
+                        try await connection.acknowledge(id, operatorName, duration)
                         sink.yield(.acknowledged(id, error: nil))
                     } catch {
                         sink.yield(.acknowledged(id, error: String(describing: error)))

@@ -158,7 +158,7 @@ enum MigrationKeys {
             state.confirmation = confirmation(
                 for: .request(workload: workload, toSite: site, address: address, reason: text)
             )
-        case .filter, .command:
+        case .filter, .command, .acknowledgeFor:
             break
         }
     }
