@@ -58,6 +58,29 @@ extension Engine {
         submit([.migrations(migrations)])
     }
 
+    /// Prunes the store's history by `history_keep` now and every `pruneInterval`. A failure is
+    /// logged and tried again next time: the history only grows meanwhile.
+    func pruneLoop() async {
+        while !Task.isCancelled {
+            do {
+                let pruned = try await store.prune(keeping: config.historyKeep, now: clock.now())
+                if !pruned.isEmpty {
+                    logger.info(
+                        "history pruned",
+                        metadata: ["pruned": "\(pruned)", "history_keep": "\(config.historyKeep.configText)"]
+                    )
+                }
+            } catch {
+                logger.warning("cannot prune the history", metadata: ["error": "\(error)"])
+            }
+            do {
+                try await clock.sleep(tuning.pruneInterval)
+            } catch {
+                return
+            }
+        }
+    }
+
     /// Writes a batch; the store's health follows whether it could.
     func record(_ batch: HistoryBatch) async {
         progress.waiting(on: "\(Self.storeSourceName) (writing what was found)")

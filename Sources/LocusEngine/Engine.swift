@@ -200,6 +200,7 @@ public actor Engine {
         await withDiscardingTaskGroup { group in
             group.addTask { await self.applyLoop() }
             group.addTask { await self.reevaluationLoop() }
+            group.addTask { await self.pruneLoop() }
             for source in inventorySources {
                 group.addTask { await self.inventoryLoop(source) }
             }

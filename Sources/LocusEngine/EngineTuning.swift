@@ -28,6 +28,8 @@ public struct EngineTuning: Sendable {
     public var minimumLookupInterval: Duration
     /// How often time-only alerts (stale registrations, flapping) are re-evaluated at most.
     public var reevaluationInterval: Duration
+    /// How often a running engine prunes the store's history (`history_keep`), the first time at start.
+    public var pruneInterval: Duration
     public var correlatorPolicy: CorrelatorPolicy
     /// Events kept in the snapshot.
     public var recentEventLimit: Int
@@ -45,6 +47,7 @@ public struct EngineTuning: Sendable {
         probeTimeout: Duration = .seconds(2),
         minimumLookupInterval: Duration = .seconds(1),
         reevaluationInterval: Duration = .seconds(5),
+        pruneInterval: Duration = .seconds(3600),
         correlatorPolicy: CorrelatorPolicy = CorrelatorPolicy(),
         recentEventLimit: Int = 200
     ) {
@@ -60,6 +63,7 @@ public struct EngineTuning: Sendable {
         self.probeTimeout = probeTimeout
         self.minimumLookupInterval = minimumLookupInterval
         self.reevaluationInterval = reevaluationInterval
+        self.pruneInterval = pruneInterval
         self.correlatorPolicy = correlatorPolicy
         self.recentEventLimit = recentEventLimit
     }

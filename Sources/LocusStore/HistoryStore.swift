@@ -65,6 +65,13 @@ public protocol HistoryStore: Sendable {
     /// cleared after it (an alert that comes back is a new problem and needs a new acknowledgement).
     /// Each carries its occurrence and expiry; the world drops those that no longer apply.
     func acknowledgements() async throws(HistoryStoreError) -> [Acknowledgement]
+
+    /// Deletes the events, moves, alert transitions and acknowledgements older than `keep` at `now`
+    /// (`history_keep`), in one transaction, keeping what an open alert still needs: its latest
+    /// transition and the acknowledgement in force. Migrations, approvals, steps and the audit log are
+    /// never pruned. A shared PostgreSQL store keeps what its owner's `locus store init` wrote instead
+    /// of `keep`: no operator's config may delete the others' history.
+    func prune(keeping keep: Duration, now: Date) async throws(HistoryStoreError) -> PrunedHistory
 }
 
 extension HistoryStore {

@@ -47,9 +47,16 @@ public protocol MigrationStore: Sendable {
 
     func markAsLabStore() async throws(MigrationStoreError)
 
-    /// Creates or upgrades the schema (on PostgreSQL also roles, grants, functions and the approval
-    /// policy, from `approvals`), idempotently; returns what it did, one line each.
-    func initialize(approvals: ApprovalsConfig) async throws(MigrationStoreError) -> [String]
+    /// Creates or upgrades the schema (on PostgreSQL also roles, grants, functions and the policy:
+    /// `approvals`, and `historyKeep` for everybody's pruning), idempotently; returns what it did,
+    /// one line each.
+    func initialize(approvals: ApprovalsConfig, historyKeep: Duration) async throws(MigrationStoreError) -> [String]
+}
+
+extension MigrationStore {
+    public func initialize(approvals: ApprovalsConfig) async throws(MigrationStoreError) -> [String] {
+        try await initialize(approvals: approvals, historyKeep: LocusConfig.defaultHistoryKeep)
+    }
 }
 
 /// Why a migration could not be recorded or changed.

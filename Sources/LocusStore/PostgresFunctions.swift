@@ -12,7 +12,7 @@ enum PostgresFunctions {
         "locus_preflight_digest(jsonb)",
         "locus_void_reason(text, text, bigint, integer, double precision)",
         "locus_append_audit(jsonb, text, text, text, text, text, text, text, bigint)",
-        leaseRefusalSignature, cutoversRunningSignature, requestSignature, applySignature,
+        leaseRefusalSignature, cutoversRunningSignature, requestSignature, applySignature, pruneHistorySignature,
     ]
     static let requestSignature = "locus_request(jsonb, jsonb)"
 

@@ -131,7 +131,7 @@ enum PostgresInstall {
     /// owner running a newer Locus installs its rules.
     static func installFunctions(on connection: PostgresConnection, logger: Logger) async throws -> [String] {
         for statement in PostgresFunctions.helpers + PostgresFunctions.leaseHelpers + [
-            PostgresFunctions.request, PostgresFunctions.apply,
+            PostgresFunctions.request, PostgresFunctions.apply, PostgresFunctions.pruneHistory,
         ] {
             try await connection.run(PostgresQuery(unsafeSQL: statement), logger: logger)
         }
@@ -190,6 +190,8 @@ enum PostgresInstall {
                 + "TO locus_operator",
             // A read of what operators may SELECT anyway: the count a runner's own `applying` needs.
             "GRANT EXECUTE ON FUNCTION \(PostgresFunctions.cutoversRunningSignature) TO locus_operator",
+            // Takes nothing from the caller: it prunes by the owner's history_keep.
+            "GRANT EXECUTE ON FUNCTION \(PostgresFunctions.pruneHistorySignature) TO locus_operator",
         ]
     }
 }

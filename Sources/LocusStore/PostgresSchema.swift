@@ -12,6 +12,7 @@ enum PostgresSchema {
         (3, runnerColumns),
         (4, changeNotifications),
         (5, acknowledgementOccurrence),
+        (6, historyKeepPolicy),
     ]
 
     static var latestVersion: Int { steps.last?.version ?? 0 }
@@ -272,5 +273,12 @@ enum PostgresSchema {
     /// the alert clears (SQLite's v5).
     static let acknowledgementOccurrence = [
         "ALTER TABLE acknowledgement ADD COLUMN first_seen timestamptz, ADD COLUMN expires_at timestamptz"
+    ]
+
+    /// v6: how long the history is kept, written by `locus store init` from the owner's
+    /// `history_keep`; `locus_prune_history` reads it, so no operator's config decides for the others.
+    static let historyKeepPolicy = [
+        "ALTER TABLE locus_policy ADD COLUMN history_keep_seconds double precision NOT NULL DEFAULT 7776000 "
+            + "CHECK (history_keep_seconds >= 3600)"
     ]
 }

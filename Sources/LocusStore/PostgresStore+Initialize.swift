@@ -5,7 +5,10 @@ extension PostgresStore {
     /// `locus store init`, by the database owner: schema, roles, functions and grants; then the
     /// policy the functions read and the members of `locus_approver`, made to match `approvals`
     /// exactly. Nothing a client sends later can widen them: the functions read only this.
-    public func initialize(approvals: ApprovalsConfig) async throws(MigrationStoreError) -> [String] {
+    public func initialize(
+        approvals: ApprovalsConfig,
+        historyKeep: Duration
+    ) async throws(MigrationStoreError) -> [String] {
         let client: PostgresClient
         do {
             client = try running()
@@ -31,7 +34,7 @@ extension PostgresStore {
                 }
                 var lines = try await PostgresInstall.upgrade(on: connection, logger: logger)
                 lines += try await connection.withTransaction(logger: logger) { connection in
-                    try await Self.writePolicy(approvals, on: connection, logger: logger)
+                    try await Self.writePolicy(approvals, historyKeep: historyKeep, on: connection, logger: logger)
                         + Self.matchApprovers(expansion, on: connection, logger: logger)
                 }
                 return lines + expansion.notes
@@ -43,18 +46,22 @@ extension PostgresStore {
 
     private static func writePolicy(
         _ approvals: ApprovalsConfig,
+        historyKeep: Duration,
         on connection: PostgresConnection,
         logger: Logger
     ) async throws -> [String] {
         let policy = ApprovalPolicy(approvals)
+        let keepSeconds = max(historyKeep, LocusConfig.minimumHistoryKeep).seconds
         try await connection.run(
             """
-            INSERT INTO locus_policy (singleton, four_eyes, expire_after_seconds, approvers, written_by, written_at)
+            INSERT INTO locus_policy (singleton, four_eyes, expire_after_seconds, approvers, written_by, written_at,
+                history_keep_seconds)
             VALUES (true, \(policy.fourEyes), \(policy.expireAfterSeconds), \(approvals.approvers), session_user,
-                locus_now_ms())
+                locus_now_ms(), \(keepSeconds))
             ON CONFLICT (singleton) DO UPDATE SET four_eyes = EXCLUDED.four_eyes,
                 expire_after_seconds = EXCLUDED.expire_after_seconds, approvers = EXCLUDED.approvers,
-                written_by = EXCLUDED.written_by, written_at = EXCLUDED.written_at
+                written_by = EXCLUDED.written_by, written_at = EXCLUDED.written_at,
+                history_keep_seconds = EXCLUDED.history_keep_seconds
             """,
             logger: logger
         )
@@ -63,8 +70,8 @@ extension PostgresStore {
             logger: logger
         )[0].value("text", as: String.self)
         return [
-            "policy written: four_eyes \(policy.fourEyes ? "on" : "off"), expire_after \(expiry); the functions read "
-                + "it from locus_policy, never from a client"
+            "policy written: four_eyes \(policy.fourEyes ? "on" : "off"), expire_after \(expiry), history_keep "
+                + "\(historyKeep.configText); the functions read it from locus_policy, never from a client"
         ]
     }
 

@@ -168,7 +168,11 @@ extension SQLiteHistoryStore: MigrationStore {
         }
     }
 
-    public func initialize(approvals: ApprovalsConfig) async throws(MigrationStoreError) -> [String] {
+    /// `historyKeep` is not kept: each process prunes a SQLite store by its own `history_keep`.
+    public func initialize(
+        approvals: ApprovalsConfig,
+        historyKeep: Duration
+    ) async throws(MigrationStoreError) -> [String] {
         let applied: [String]
         do {
             applied = try await pool.read { db in try Self.migrator.appliedIdentifiers(db) }.sorted()

@@ -23,7 +23,10 @@ struct StoreInitCommand: AsyncParsableCommand {
     func run() async throws {
         let opened = try options.open()
         let report = try await refusingWithExit1 {
-            try await opened.store.initialize(approvals: opened.engine.config.approvals)
+            try await opened.store.initialize(
+                approvals: opened.engine.config.approvals,
+                historyKeep: opened.engine.config.historyKeep
+            )
         }
         for line in report { print(line) }
     }

@@ -125,6 +125,19 @@ let configErrorCases: [ConfigErrorCase] = [
         expected: "locus.toml:1: poll_interval: must be longer than zero, got \"0s\""
     ),
     ConfigErrorCase(
+        name: "history kept too briefly",
+        kind: .locus,
+        text: "history_keep = \"30m\"\n" + ConfigErrorCase.locusBase,
+        expected: "locus.toml:1: history_keep: keep at least 1h of history, got \"30m\""
+    ),
+    ConfigErrorCase(
+        name: "history_keep not a duration",
+        kind: .locus,
+        text: "history_keep = \"forever\"\n" + ConfigErrorCase.locusBase,
+        expected: "locus.toml:1: history_keep: bad duration \"forever\": expected a number and a unit "
+            + "(ms, s, m, h, d), like \"500ms\", \"5s\", \"2m\", \"4h\" or \"1h30m\""
+    ),
+    ConfigErrorCase(
         name: "bad address",
         kind: .locus,
         text: ConfigErrorCase.locusBase

@@ -7,6 +7,8 @@ enum ConfigExamples {
     static let locus = """
         name = "prod-east"                  # shown in the header
         poll_interval = "5s"                # dependency probes and inventory re-reads (mapping: max_age / TTL)
+        history_keep = "90d"                # events, moves and alert history older than this are pruned;
+                                            # migrations, approvals, steps and the audit log are never pruned
         store = "sqlite:/var/lib/locus/locus.sqlite"   # or "postgres://user@host:5432/locus"
         # default store when absent: $XDG_STATE_HOME/locus/locus.sqlite (personal).
         # To share one SQLite store between operators on a jump host, put it in a
@@ -137,6 +139,7 @@ struct ConfigExampleTests {
         )
         #expect(config.name == "prod-east")
         #expect(config.pollInterval == .seconds(5))
+        #expect(config.historyKeep == .seconds(90 * 86_400))
         #expect(config.store == .sqlite(path: "/var/lib/locus/locus.sqlite"))
 
         #expect(
@@ -145,7 +148,7 @@ struct ConfigExampleTests {
                     name: "dc-east",
                     rlocs: [IPAddress("127.0.1.1")!, IPAddress("127.0.1.2")!],
                     hosts: ["kvm-east-1"],
-                    line: 8
+                    line: 10
                 )
             ]
         )
@@ -163,14 +166,14 @@ struct ConfigExampleTests {
                     mapServer: Endpoint(host: "127.0.0.1", port: 4342),
                     keyID: 1,
                     algorithm: .hmacSHA256,
-                    keyFile: SecretFileReference(path: "/etc/locus/keys/dc-east.key", format: .sharedKey, line: 23)
+                    keyFile: SecretFileReference(path: "/etc/locus/keys/dc-east.key", format: .sharedKey, line: 25)
                 )
         )
-        #expect(mapping.line == 13)
+        #expect(mapping.line == 15)
 
         #expect(
             config.inventories == [
-                InventorySourceConfig(name: "main", kind: .file(path: "/etc/locus/inventory.toml"), line: 25)
+                InventorySourceConfig(name: "main", kind: .file(path: "/etc/locus/inventory.toml"), line: 27)
             ]
         )
         #expect(
@@ -181,10 +184,10 @@ struct ConfigExampleTests {
                     tsig: TSIGKeyConfig(
                         keyName: "ddns-key",
                         algorithm: .hmacSHA256,
-                        keyFile: SecretFileReference(path: "/etc/locus/keys/ddns.key", format: .tsigKey, line: 39)
+                        keyFile: SecretFileReference(path: "/etc/locus/keys/ddns.key", format: .tsigKey, line: 41)
                     ),
                     ttlThreshold: .seconds(300),
-                    line: 34
+                    line: 36
                 )
             ]
         )
@@ -194,7 +197,7 @@ struct ConfigExampleTests {
                     name: "edge",
                     kind: .haproxy,
                     runtimeAPI: .tcp(Endpoint(host: "127.0.0.1", port: 9999)),
-                    line: 42
+                    line: 44
                 )
             ]
         )
@@ -203,7 +206,7 @@ struct ConfigExampleTests {
                 == MigrationConfig(
                     mover: ["virsh", "migrate", "--live", "{workload}", "qemu+ssh://{dest_host}/system"],
                     verifyDeadline: .seconds(120),
-                    line: 47
+                    line: 49
                 )
         )
         #expect(
@@ -213,7 +216,7 @@ struct ConfigExampleTests {
                     fourEyes: true,
                     expireAfter: .seconds(4 * 3600),
                     maintenanceWindow: nil,
-                    line: 52
+                    line: 54
                 )
         )
         #expect(config.secretFiles.map(\.path) == ["/etc/locus/keys/dc-east.key", "/etc/locus/keys/ddns.key"])

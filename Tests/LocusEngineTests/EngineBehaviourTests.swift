@@ -158,6 +158,32 @@ struct EngineBehaviourTests {
         await server.stop()
     }
 
+    @Test("a running engine prunes the history older than history_keep when it starts")
+    func pruning() async throws {
+        let directory = try TemporaryDirectory()
+        let server = try await MapServerFixture()
+        var config = try await Self.config(in: directory, server: server, workloads: 1, maxAge: .seconds(60))
+        config.historyKeep = .seconds(3600)
+        let path = directory.file("locus.sqlite")
+        let reader = try SQLiteHistoryStore(path: path)
+        func event(_ detail: String, hoursAgo: Double) -> Event {
+            Event(
+                time: Date().addingTimeInterval(-hoursAgo * 3600),
+                kind: .sourceState,
+                subject: "mr-old",
+                detail: detail
+            )
+        }
+        try await reader.record(events: [event("two hours ago", hoursAgo: 2), event("half an hour ago", hoursAgo: 0.5)])
+        let engine = Engine(config: config, store: try SQLiteHistoryStore(path: path), tuning: fastTuning)
+        try await running(engine) {
+            try await eventually("the event older than history_keep is pruned") {
+                try await reader.recentEvents(limit: 10, subject: "mr-old").map(\.detail) == ["half an hour ago"]
+            }
+        }
+        await server.stop()
+    }
+
     @Test("rescan resolves every EID now instead of at max_age")
     func rescan() async throws {
         let directory = try TemporaryDirectory()

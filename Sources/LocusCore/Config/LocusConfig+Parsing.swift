@@ -1,7 +1,8 @@
 extension LocusConfig {
     /// The top-level keys and tables of `locus.toml`.
     public static let keys = [
-        "name", "poll_interval", "store", "store_password_file", "site", "mapping", "inventory", "dns", "loadbalancer",
+        "name", "poll_interval", "history_keep", "store", "store_password_file", "site", "mapping", "inventory", "dns",
+        "loadbalancer",
         "firewall", "migration",
         "approvals",
     ]
@@ -49,6 +50,7 @@ struct LocusConfigParser {
         reader.checkKeys(of: root, allowed: LocusConfig.keys)
         let name = reader.name("name", in: root, required: "the file")
         let pollInterval = reader.duration("poll_interval", in: root, default: LocusConfig.defaultPollInterval)
+        let historyKeep = parseHistoryKeep(root)
         let store = parseStore(root)
         let storePasswordFile = parseStorePasswordFile(root, store: store)
 
@@ -86,6 +88,7 @@ struct LocusConfigParser {
             file: file,
             name: name,
             pollInterval: pollInterval,
+            historyKeep: historyKeep,
             store: store,
             sites: sites,
             mappings: mappings,
@@ -97,6 +100,17 @@ struct LocusConfigParser {
             approvals: approvals,
             storePasswordFile: storePasswordFile
         )
+    }
+
+    /// `history_keep`: at least an hour, so that the moves the flapping rule counts are never pruned.
+    mutating func parseHistoryKeep(_ root: TOMLTable) -> Duration {
+        let keep = reader.duration("history_keep", in: root, default: LocusConfig.defaultHistoryKeep)
+        guard keep < LocusConfig.minimumHistoryKeep, let value = root["history_keep"] else { return keep }
+        reader.error(
+            line: value.line,
+            "history_keep: keep at least \(LocusConfig.minimumHistoryKeep.configText) of history, got \"\(keep.configText)\""
+        )
+        return LocusConfig.defaultHistoryKeep
     }
 
     // MARK: - Store

@@ -10,6 +10,8 @@ public struct LocusConfig: Sendable, Equatable {
     public var name: String
     /// How often dependency probes run and inventories are re-read.
     public var pollInterval: Duration
+    /// `history_keep`: events, moves and alert history older than this are pruned from the store.
+    public var historyKeep: Duration
     public var store: StoreLocation
     /// `store_password_file`: the password of a PostgreSQL login, for a store that asks for one.
     public var storePasswordFile: SecretFileReference?
@@ -25,11 +27,14 @@ public struct LocusConfig: Sendable, Equatable {
     public var approvals: ApprovalsConfig
 
     public static let defaultPollInterval: Duration = .seconds(5)
+    public static let defaultHistoryKeep: Duration = .seconds(90 * 86_400)
+    public static let minimumHistoryKeep: Duration = .seconds(3600)
 
     public init(
         file: String,
         name: String,
         pollInterval: Duration = LocusConfig.defaultPollInterval,
+        historyKeep: Duration = LocusConfig.defaultHistoryKeep,
         store: StoreLocation,
         sites: [SiteConfig] = [],
         mappings: [MappingConfig] = [],
@@ -44,6 +49,7 @@ public struct LocusConfig: Sendable, Equatable {
         self.file = file
         self.name = name
         self.pollInterval = pollInterval
+        self.historyKeep = historyKeep
         self.store = store
         self.sites = sites
         self.mappings = mappings
