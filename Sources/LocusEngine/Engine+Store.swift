@@ -100,6 +100,22 @@ extension Engine {
         }
     }
 
+    /// The history writer's word on the store, shown when it changes the store's state.
+    func storeWritten(_ state: SourceState, error: String?) {
+        guard world.sources[Self.storeSourceName]?.state != state else { return }
+        submit([
+            .source(
+                SourceHealth(
+                    name: Self.storeSourceName,
+                    kind: .store,
+                    state: state,
+                    lastError: error,
+                    checkedAt: clock.now()
+                )
+            )
+        ])
+    }
+
     func storeDown(_ error: HistoryStoreError) -> SourceHealth {
         SourceHealth(
             name: Self.storeSourceName,

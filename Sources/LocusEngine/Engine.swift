@@ -22,6 +22,8 @@ public actor Engine {
 
     public nonisolated let config: LocusConfig
     let store: any HistoryStore
+    /// A running engine's history goes through it, so that publishing never waits for the store.
+    let historyWriter: HistoryWriter
     let clock: EngineClock
     let tuning: EngineTuning
     let logger: Logger
@@ -73,6 +75,7 @@ public actor Engine {
     ) {
         self.config = config
         self.store = store
+        self.historyWriter = HistoryWriter(store: store, tuning: tuning, clock: clock, logger: logger)
         self.clock = clock
         self.tuning = tuning
         self.logger = logger
@@ -201,6 +204,9 @@ public actor Engine {
             group.addTask { await self.applyLoop() }
             group.addTask { await self.reevaluationLoop() }
             group.addTask { await self.pruneLoop() }
+            group.addTask {
+                await self.historyWriter.run { state, error in await self.storeWritten(state, error: error) }
+            }
             for source in inventorySources {
                 group.addTask { await self.inventoryLoop(source) }
             }
@@ -377,8 +383,11 @@ public actor Engine {
             }
         }
         guard changed else { return }
-        if !batch.isEmpty {
-            await record(batch)
+        if isOneShot || state != .running {
+            // One pass: its history is written before its snapshot is returned.
+            if !batch.isEmpty { await record(batch) }
+        } else {
+            await historyWriter.enqueue(batch)
         }
         publish()
         await updateWatchTargets(touched: update.change.touchedWorkloads)

@@ -30,6 +30,13 @@ public struct EngineTuning: Sendable {
     public var reevaluationInterval: Duration
     /// How often a running engine prunes the store's history (`history_keep`), the first time at start.
     public var pruneInterval: Duration
+    /// A store write that takes longer than this makes the store `slow`; the screen goes on meanwhile.
+    public var storeSlowAfter: Duration
+    /// Events, and alert transitions, that may wait for a store that cannot take them; the oldest
+    /// beyond go.
+    public var unwrittenHistoryLimit: Int
+    /// How long a stopping engine waits for its last history to be written.
+    public var finalWriteDeadline: Duration
     public var correlatorPolicy: CorrelatorPolicy
     /// Events kept in the snapshot.
     public var recentEventLimit: Int
@@ -48,6 +55,9 @@ public struct EngineTuning: Sendable {
         minimumLookupInterval: Duration = .seconds(1),
         reevaluationInterval: Duration = .seconds(5),
         pruneInterval: Duration = .seconds(3600),
+        storeSlowAfter: Duration = .seconds(2),
+        unwrittenHistoryLimit: Int = 100_000,
+        finalWriteDeadline: Duration = .seconds(5),
         correlatorPolicy: CorrelatorPolicy = CorrelatorPolicy(),
         recentEventLimit: Int = 200
     ) {
@@ -64,6 +74,9 @@ public struct EngineTuning: Sendable {
         self.minimumLookupInterval = minimumLookupInterval
         self.reevaluationInterval = reevaluationInterval
         self.pruneInterval = pruneInterval
+        self.storeSlowAfter = storeSlowAfter
+        self.unwrittenHistoryLimit = max(1, unwrittenHistoryLimit)
+        self.finalWriteDeadline = finalWriteDeadline
         self.correlatorPolicy = correlatorPolicy
         self.recentEventLimit = recentEventLimit
     }

@@ -1,4 +1,5 @@
 import Foundation
+import LocusTestSupport
 import Testing
 
 /// `locus check` and `locus snapshot` end by their `--timeout` whatever hangs — here a store another
@@ -16,23 +17,8 @@ import Testing
         let configFile = try await lab.firstLine(within: .seconds(60))
         let store = labDirectory + "/locus.sqlite"
 
-        // sqlite3 holds the write lock for as long as its input stays open.
-        let locker = Process()
-        let input = Pipe()
-        locker.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
-        locker.arguments = ["-cmd", ".timeout 10000", store]
-        locker.standardInput = input
-        locker.standardOutput = FileHandle.nullDevice
-        locker.standardError = FileHandle.nullDevice
-        try locker.run()
-        defer {
-            kill(locker.processIdentifier, SIGKILL)
-            locker.waitUntilExit()
-        }
-        input.fileHandleForWriting.write(
-            Data("BEGIN EXCLUSIVE;\nINSERT INTO store_meta VALUES ('lock', 'held');\n".utf8)
-        )
-        try await Self.waitUntilLocked(store)
+        let lock = try await SQLiteWriteLock(store, exclusive: true)
+        defer { lock.release() }
 
         let started = ContinuousClock.now
         let check = try await LabSubprocess.run(["check", "--config", configFile, "--timeout", "2s"], scratch: scratch)
@@ -61,19 +47,5 @@ import Testing
         let result = try await LabSubprocess.run(["check", "--timeout", "soon"], scratch: scratch)
         #expect(result.status == 2, "a usage error")
         #expect(result.stderr.contains("--timeout soon: give a duration like \"10s\" or \"2m\""), "\(result.stderr)")
-    }
-
-    /// Until a writer that does not wait is refused.
-    static func waitUntilLocked(_ store: String) async throws {
-        let deadline = ContinuousClock.now + .seconds(10)
-        while ContinuousClock.now < deadline {
-            let probe = try Subprocess.run(
-                "/usr/bin/sqlite3",
-                ["-cmd", ".timeout 0", store, "BEGIN IMMEDIATE; ROLLBACK;"]
-            )
-            if probe.status != 0, probe.stderr.contains("locked") { return }
-            try await Task.sleep(for: .milliseconds(50))
-        }
-        throw LabSubprocessError(message: "\(store) was never locked")
     }
 }
