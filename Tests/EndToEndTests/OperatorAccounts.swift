@@ -11,7 +11,8 @@ enum OperatorAccounts {
     static let sharedGroup = "locusops"
     static let approverGroup = "netops"
 
-    static var canCreate: Bool { getuid() == 0 }
+    /// As root; under CI, which runs as root, always: there a missing right fails instead of skipping.
+    static var canCreate: Bool { getuid() == 0 || ProcessInfo.processInfo.environment["CI"] != nil }
 
     static func ensure() throws {
         for group in [sharedGroup, approverGroup] where getgrnam(group) == nil {
