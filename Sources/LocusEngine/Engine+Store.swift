@@ -65,10 +65,8 @@ extension Engine {
             do {
                 let pruned = try await store.prune(keeping: config.historyKeep, now: clock.now())
                 if !pruned.isEmpty {
-                    logger.info(
-                        "history pruned",
-                        metadata: ["pruned": "\(pruned)", "history_keep": "\(config.historyKeep.configText)"]
-                    )
+                    // Not naming history_keep: a PostgreSQL store prunes by its owner's.
+                    logger.info("history pruned", metadata: ["pruned": "\(pruned)"])
                 }
             } catch {
                 logger.warning("cannot prune the history", metadata: ["error": "\(error)"])
@@ -100,9 +98,11 @@ extension Engine {
         }
     }
 
-    /// The history writer's word on the store, shown when it changes the store's state.
+    /// The history writer's word on the store, shown when it changes the store's state (or follows
+    /// another word not applied yet: an `ok` right after a `slow` must not be lost).
     func storeWritten(_ state: SourceState, error: String?) {
-        guard world.sources[Self.storeSourceName]?.state != state else { return }
+        let pendingWord = hasPendingHealth(of: Self.storeSourceName)
+        guard pendingWord || world.sources[Self.storeSourceName]?.state != state else { return }
         submit([
             .source(
                 SourceHealth(

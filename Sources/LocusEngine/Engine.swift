@@ -227,6 +227,8 @@ public actor Engine {
             }
             group.addTask { await self.tcpProbeLoop() }
         }
+        // Every loop has ended, the last apply included: what it queued is written, within a deadline.
+        await historyWriter.finish()
     }
 
     /// One complete pass over every source (every inventory read, every EID resolved once, every
@@ -288,6 +290,13 @@ public actor Engine {
         }
         pending.append(contentsOf: observations)
         wake.continuation.yield()
+    }
+
+    /// Whether a health observation of `source` waits to be applied.
+    func hasPendingHealth(of source: String) -> Bool {
+        pending.contains { observation in
+            if case .source(let health) = observation { health.name == source } else { false }
+        }
     }
 
     private func unsubscribe(_ id: UUID) {

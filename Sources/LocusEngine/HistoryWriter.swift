@@ -1,16 +1,23 @@
+import Foundation
 import LocusCore
 import LocusStore
 import Logging
 
 /// Writes a running engine's history to the store behind the screen, so that a store that is busy
 /// (another process holding SQLite's lock, a slow disk, a distant PostgreSQL) never holds back a
-/// snapshot. Batches that arrive while a write is under way are merged and written together next;
-/// a failed write is kept and tried again with backoff. What waits is bounded: past the limit the
-/// oldest events and alert transitions are dropped, counted and logged.
+/// snapshot. Batches that arrive while a write is under way are merged and written together next.
+/// A failed write is tried again with backoff, alone, up to `attempts` times, then dropped and
+/// logged, so that a batch the store always refuses does not hold back the history after it. What
+/// waits is bounded: past the limit the oldest events go first, counted and logged.
+///
+/// Each write runs in a task of its own, not a child of `run`: stopping the engine does not wait
+/// for a store that does not answer, and `finish` gives what is left a deadline.
 actor HistoryWriter {
     /// The store's health as the writer saw it: `slow` while a write has taken longer than
     /// `slowAfter`, `down` after a failed one, `ok` after one that succeeded.
     typealias Report = @Sendable (SourceState, _ error: String?) async -> Void
+
+    static let attempts = 5
 
     private let store: any HistoryStore
     private let clock: EngineClock
@@ -21,9 +28,9 @@ actor HistoryWriter {
     private let logger: Logger
     private let wake: (stream: AsyncStream<Void>, continuation: AsyncStream<Void>.Continuation)
     private var unwritten = HistoryBatch()
-    /// Which write is under way, so that a late slow timer does not mark a finished one.
+    /// The write under way, numbered so that a late slow timer does not mark a finished one.
+    private var inFlight: (number: Int, batch: HistoryBatch, task: Task<Void, any Error>)?
     private var writeNumber = 0
-    private var isWriting = false
     private(set) var droppedRows = 0
 
     init(store: any HistoryStore, tuning: EngineTuning, clock: EngineClock, logger: Logger) {
@@ -48,111 +55,132 @@ actor HistoryWriter {
     /// How many events and alert transitions wait to be written.
     var waitingRows: Int { unwritten.events.count + unwritten.alertTransitions.count }
 
-    /// Writes what is queued until cancelled, then what is left, for at most `finalWriteDeadline`.
+    /// Writes what is queued until cancelled; `finish` writes the rest.
     func run(reporting report: @escaping Report) async {
-        var failures = 0
         for await _ in wake.stream {
-            while !unwritten.isEmpty && !Task.isCancelled {
-                let batch = unwritten
+            while !unwritten.isEmpty {
+                var batch = unwritten
                 unwritten = HistoryBatch()
-                if await write(batch, reporting: report) {
-                    failures = 0
-                    continue
-                }
-                failures += 1
-                var retry = batch
-                retry.append(unwritten)
-                unwritten = retry
-                trim()
-                do {
-                    try await clock.sleep(backoff.delay(afterFailures: failures))
-                } catch {
+                var failures = 0
+                while true {
+                    switch await write(batch, reporting: report) {
+                    case .written:
+                        break
+                    case .stopped:
+                        return
+                    case .failed(let error):
+                        failures += 1
+                        guard failures < Self.attempts else {
+                            logger.error(
+                                "history dropped after \(failures) failed writes",
+                                metadata: [
+                                    "events": "\(batch.events.count)",
+                                    "alert_changes": "\(batch.alertTransitions.count)", "error": "\(error)",
+                                ]
+                            )
+                            break
+                        }
+                        do {
+                            try await clock.sleep(backoff.delay(afterFailures: failures))
+                        } catch {
+                            // Stopping: `finish` tries it once more.
+                            batch.append(unwritten)
+                            unwritten = batch
+                            return
+                        }
+                        continue
+                    }
                     break
                 }
             }
         }
-        await writeBeforeStopping()
     }
 
-    private func write(_ batch: HistoryBatch, reporting report: @escaping Report) async -> Bool {
+    /// The engine stopped (the operator quit): the write under way and what is queued still go to
+    /// the store, but one that does not answer within `finalWriteDeadline` does not keep the
+    /// process from ending.
+    func finish() async {
+        wake.continuation.finish()
+        let deadline = clock.now().addingTimeInterval(finalWriteDeadline.seconds)
+        if let (_, batch, task) = inFlight {
+            inFlight = nil
+            if case .failed = await Self.outcome(of: task, clock: clock, until: deadline) {
+                var retry = batch
+                retry.append(unwritten)
+                unwritten = retry
+            }
+        }
+        guard !unwritten.isEmpty else { return }
+        let batch = unwritten
+        unwritten = HistoryBatch()
+        let store = self.store
+        let outcome = await Self.outcome(of: Task { try await store.record(batch) }, clock: clock, until: deadline)
+        guard case .written = outcome else {
+            logger.error(
+                "the store did not take the last history before stopping",
+                metadata: [
+                    "events": "\(batch.events.count)", "alert_changes": "\(batch.alertTransitions.count)",
+                    "within": "\(finalWriteDeadline.configText)", "outcome": "\(outcome)",
+                ]
+            )
+            return
+        }
+    }
+
+    /// Waits until `deadline` even though the engine's task is cancelled: it is, when it stops.
+    private static func outcome(
+        of task: Task<Void, any Error>,
+        clock: EngineClock,
+        until deadline: Date
+    ) async -> WriteOutcome {
+        await Task { await WriteOutcome.of(task, clock: clock, until: deadline) }.value
+    }
+
+    private func write(_ batch: HistoryBatch, reporting report: @escaping Report) async -> WriteOutcome {
         writeNumber += 1
         let number = writeNumber
-        isWriting = true
+        let store = self.store
+        let task = Task { try await store.record(batch) }
+        inFlight = (number, batch, task)
         let slowTimer = Task { [clock, slowAfter] in
             try await clock.sleep(slowAfter)
             await self.reportSlow(number, reporting: report)
         }
-        defer {
-            isWriting = false
-            slowTimer.cancel()
-        }
-        do {
-            try await store.record(batch)
+        defer { slowTimer.cancel() }
+        let outcome = await WriteOutcome.of(task, clock: clock, until: nil)
+        if case .stopped = outcome { return outcome }
+        inFlight = nil
+        switch outcome {
+        case .written:
             await report(.ok, nil)
-            return true
-        } catch {
+        case .failed(let error):
             logger.error("cannot write to the store", metadata: ["error": "\(error)"])
-            await report(.down, error.description)
-            return false
+            await report(.down, error)
+        case .stopped:
+            break
         }
+        return outcome
     }
 
-    private func reportSlow(_ number: Int, reporting report: @escaping Report) async {
-        guard isWriting, writeNumber == number else { return }
+    private func reportSlow(_ number: Int, reporting report: Report) async {
+        guard inFlight?.number == number else { return }
         await report(
             .slow,
             "a write has taken longer than \(slowAfter.configText); \(waitingRows) events and alert changes wait"
         )
     }
 
-    /// The engine stopped (the operator quit): what it saw last is still written, but a store that
-    /// does not answer does not keep the process from ending.
-    private func writeBeforeStopping() async {
-        guard !unwritten.isEmpty else { return }
-        let batch = unwritten
-        unwritten = HistoryBatch()
-        let store = self.store
-        let clock = self.clock
-        let deadline = finalWriteDeadline
-        // Not a child of the cancelled run: a child would inherit its cancellation and write nothing.
-        let written = await Task {
-            await withTaskGroup(of: Bool?.self) { group in
-                group.addTask {
-                    do {
-                        try await store.record(batch)
-                        return true
-                    } catch {
-                        return false
-                    }
-                }
-                group.addTask {
-                    try? await clock.sleep(deadline)
-                    return nil
-                }
-                let first = await group.next() ?? nil
-                group.cancelAll()
-                return first
-            }
-        }.value
-        if written != true {
-            logger.error(
-                "the store did not take the last history before stopping",
-                metadata: [
-                    "events": "\(batch.events.count)", "alert_changes": "\(batch.alertTransitions.count)",
-                    "within": "\(deadline.configText)",
-                ]
-            )
-        }
-    }
-
     /// Keeps the newest `limit` events and transitions; mappings and addresses are one per workload.
+    /// Warns at the first drop and at every further `limit` dropped, not at every batch.
     private func trim() {
-        let excessEvents = unwritten.events.count - limit
-        let excessTransitions = unwritten.alertTransitions.count - limit
-        guard excessEvents > 0 || excessTransitions > 0 else { return }
-        unwritten.events.removeFirst(max(0, excessEvents))
-        unwritten.alertTransitions.removeFirst(max(0, excessTransitions))
-        droppedRows += max(0, excessEvents) + max(0, excessTransitions)
+        let excessEvents = max(0, unwritten.events.count - limit)
+        let excessTransitions = max(0, unwritten.alertTransitions.count - limit)
+        guard excessEvents + excessTransitions > 0 else { return }
+        unwritten.events.removeFirst(excessEvents)
+        unwritten.alertTransitions.removeFirst(excessTransitions)
+        let before = droppedRows
+        droppedRows += excessEvents + excessTransitions
+        guard before == 0 || before / limit != droppedRows / limit else { return }
         logger.warning(
             "history dropped while the store could not take it",
             metadata: ["dropped_in_total": "\(droppedRows)", "limit": "\(limit)"]

@@ -12,6 +12,12 @@ extension PostgresFunctions {
         DECLARE
             v_cutoff timestamptz;
         BEGIN
+            pruned_events := 0; pruned_moves := 0; pruned_transitions := 0; pruned_acknowledgements := 0;
+            -- Every operator's dashboard calls it: while one prunes, the others have nothing to do.
+            IF NOT pg_try_advisory_xact_lock(hashtext('locus_prune_history')) THEN
+                RETURN NEXT;
+                RETURN;
+            END IF;
             SELECT now() - make_interval(secs => p.history_keep_seconds) INTO v_cutoff FROM locus_policy p;
             v_cutoff := coalesce(v_cutoff, now() - interval '90 days');
             -- Acknowledgements first: whether one is still in force depends on the clears after it.

@@ -2,7 +2,6 @@ import Foundation
 import LocusCore
 import LocusEngine
 import LocusStore
-import LocusTestSupport
 import Testing
 
 /// How the engine publishes and what operators' commands do, against the real map-server.
@@ -182,45 +181,6 @@ struct EngineBehaviourTests {
                 try await reader.recentEvents(limit: 10, subject: "mr-old").map(\.detail) == ["half an hour ago"]
             }
         }
-        await server.stop()
-    }
-
-    @Test("a store another process holds locked is slow, and the screen goes on showing moves meanwhile")
-    func lockedStore() async throws {
-        let directory = try TemporaryDirectory()
-        let server = try await MapServerFixture()
-        let east = try await SimulatedXTR.east(server)
-        let west = try await SimulatedXTR.west(server)
-        try await east.register("10.1.0.1")
-        let config = try await Self.config(in: directory, server: server, workloads: 1, maxAge: .seconds(600))
-        var tuning = fastTuning
-        tuning.storeSlowAfter = .milliseconds(300)
-        let path = directory.file("locus.sqlite")
-        let engine = Engine(config: config, store: try SQLiteHistoryStore(path: path), tuning: tuning)
-        try await running(engine) {
-            _ = try await snapshot(of: engine, "web-1 at dc-east") { $0.workload("web-1")?.mapping.site == "dc-east" }
-            let lock = try await SQLiteWriteLock(path)
-            defer { lock.release() }
-            try await west.register("10.1.0.1")
-            await engine.rescan()
-            // The write of the move waits out the lock (SQLite's busy timeout is 30 s); the screen does not.
-            let moved = try await snapshot(of: engine, within: .seconds(10), "web-1 at dc-west") {
-                $0.workload("web-1")?.mapping.site == "dc-west"
-            }
-            #expect(moved.moves(of: "web-1").count == 1)
-            let slow = try await snapshot(of: engine, within: .seconds(10), "the store slow") {
-                $0.sources["store"]?.state == .slow
-            }
-            #expect(slow.sources["store"]?.lastError?.contains("a write has taken longer than 300ms") == true)
-            lock.release()
-            _ = try await snapshot(of: engine, within: .seconds(10), "the store ok again") {
-                $0.sources["store"]?.state == .ok
-            }
-            let stored = try await SQLiteHistoryStore(path: path).moves(of: "web-1", limit: 10)
-            #expect(stored.count == 1, "the move waited and was written")
-        }
-        await east.stop()
-        await west.stop()
         await server.stop()
     }
 

@@ -64,7 +64,7 @@ struct LogFileRotationTests {
         #expect(!older.contains("line 199 "))
     }
 
-    @Test("two writers of one log, as two processes, rotate it once and lose no line while it is kept")
+    @Test("two writers of one log racing, as two processes, rotate each file once and lose no line while it is kept")
     func twoWriters() throws {
         let directory = try TemporaryDirectory()
         let path = directory.file("locus.log")
@@ -72,9 +72,15 @@ struct LogFileRotationTests {
         let second = try LogFile(path: path, maxBytes: 2000, keep: 50, checkEveryBytes: 0)
         let one = Logger(label: "one") { label in FileLogHandler(label: label, file: first) }
         let two = Logger(label: "two") { label in FileLogHandler(label: label, file: second) }
-        for index in 0..<300 {
-            one.info("first writer line \(index)")
-            two.info("second writer line \(index)")
+        // On two threads at once, so that the writers race for the rotation as two processes do.
+        DispatchQueue.concurrentPerform(iterations: 2) { writer in
+            for index in 0..<300 {
+                if writer == 0 {
+                    one.info("first writer line \(index)")
+                } else {
+                    two.info("second writer line \(index)")
+                }
+            }
         }
         let lines = try Self.lines(in: directory)
         #expect(lines.count == 600)

@@ -69,6 +69,15 @@ public final class LogFile: Sendable {
     func append(_ line: String) {
         var line = line
         state.withLock { file in
+            // Before the write: a process that logs rarely must not add its line to a file another
+            // one rotated (and may have deleted) since.
+            if file.writtenSinceCheck >= checkEveryBytes
+                || Date().timeIntervalSince(file.checkedAt) >= checkEverySeconds
+            {
+                file.writtenSinceCheck = 0
+                file.checkedAt = Date()
+                rotateIfNeeded(&file)
+            }
             line.withUTF8 { bytes in
                 guard let base = bytes.baseAddress else { return }
                 // A log line that cannot be written is dropped: there is nowhere else to report it
@@ -76,13 +85,6 @@ public final class LogFile: Sendable {
                 _ = write(file.descriptor, base, bytes.count)
                 file.writtenSinceCheck += bytes.count
             }
-            guard
-                file.writtenSinceCheck >= checkEveryBytes
-                    || Date().timeIntervalSince(file.checkedAt) >= checkEverySeconds
-            else { return }
-            file.writtenSinceCheck = 0
-            file.checkedAt = Date()
-            rotateIfNeeded(&file)
         }
     }
 
@@ -94,7 +96,9 @@ public final class LogFile: Sendable {
             return
         }
         guard current.st_size >= maxBytes else { return }
-        guard flock(file.descriptor, LOCK_EX) == 0 else { return }
+        // Not waiting: a process stopped while it rotates must not freeze every other one's logging.
+        // The next look tries again.
+        guard flock(file.descriptor, LOCK_EX | LOCK_NB) == 0 else { return }
         defer { _ = flock(file.descriptor, LOCK_UN) }
         // Another process may have rotated it while this one waited for the lock.
         guard stat(path, &current) == 0, current.st_ino == file.inode, current.st_size >= maxBytes else {

@@ -1,0 +1,83 @@
+import Foundation
+import Synchronization
+
+/// How a store write running in a task of its own ended, as far as the one waiting for it saw:
+/// the waiter stops waiting when it is cancelled or its deadline passes, and the write goes on.
+enum WriteOutcome: Sendable, CustomStringConvertible {
+    case written
+    case failed(String)
+    /// The waiter was cancelled, or the deadline passed, before the write ended.
+    case stopped
+
+    var description: String {
+        switch self {
+        case .written: "written"
+        case .failed(let error): "failed: \(error)"
+        case .stopped: "not ended in time"
+        }
+    }
+
+    /// Waits for `task`, until `deadline` if one is given, and never past the waiter's cancellation.
+    static func of(_ task: Task<Void, any Error>, clock: EngineClock, until deadline: Date?) async -> WriteOutcome {
+        let first = FirstResult()
+        return await withTaskCancellationHandler {
+            await withCheckedContinuation { continuation in
+                first.wait(continuation)
+                Task {
+                    do {
+                        try await task.value
+                        first.resume(.written)
+                    } catch {
+                        first.resume(.failed("\(error)"))
+                    }
+                }
+                if let deadline {
+                    Task {
+                        try? await clock.sleep(until: deadline)
+                        first.resume(.stopped)
+                    }
+                }
+            }
+        } onCancel: {
+            first.resume(.stopped)
+        }
+    }
+}
+
+/// The first of several racing results, handed to one continuation exactly once whichever
+/// arrives first: the waiter or a result.
+private final class FirstResult: Sendable {
+    private struct State {
+        var continuation: CheckedContinuation<WriteOutcome, Never>?
+        var early: WriteOutcome?
+        var isDone = false
+    }
+
+    private let state = Mutex(State())
+
+    func wait(_ continuation: CheckedContinuation<WriteOutcome, Never>) {
+        let early = state.withLock { state -> WriteOutcome? in
+            guard let early = state.early else {
+                state.continuation = continuation
+                return nil
+            }
+            state.isDone = true
+            return early
+        }
+        if let early { continuation.resume(returning: early) }
+    }
+
+    func resume(_ outcome: WriteOutcome) {
+        let continuation = state.withLock { state -> CheckedContinuation<WriteOutcome, Never>? in
+            guard !state.isDone else { return nil }
+            guard let continuation = state.continuation else {
+                if state.early == nil { state.early = outcome }
+                return nil
+            }
+            state.isDone = true
+            state.continuation = nil
+            return continuation
+        }
+        continuation?.resume(returning: outcome)
+    }
+}
