@@ -12,8 +12,9 @@ import Testing
     .enabled(if: SSHServer.shouldTest, "needs /usr/sbin/sshd: install openssh-server (scripts/test does)")
 )
 struct MigrationKeyboardEndToEndTests {
-    /// Long enough to be seen running on both screens, short enough for the suite's budget.
-    static let moveDelay = "2s"
+    /// Long enough to be seen running on both screens, short enough for the suite's budget: at 2 s
+    /// a loaded CI machine once let the requester's screen go from approved to completed unseen.
+    static let moveDelay = "4s"
 
     @Test(arguments: MigrationStoreKind.available)
     func twoOperatorsRequestApproveWatchAndRollBackFromTheKeyboard(store: MigrationStoreKind) async throws {
