@@ -111,7 +111,7 @@ let package = Package(
         ),
         .target(name: "LocusTestSupport", path: "Tests/LocusTestSupport"),
         .testTarget(name: "LISPTests", dependencies: ["LISP", "LocusTestSupport"]),
-        .testTarget(name: "LISPNetTests", dependencies: ["LISP", "LISPNet", "LocusCore"]),
+        .testTarget(name: "LISPNetTests", dependencies: ["LISP", "LISPNet", "LocusCore", "LocusTestSupport"]),
         .testTarget(name: "DNSTests", dependencies: ["DNS", "LocusTestSupport"]),
         .testTarget(name: "DNSNetTests", dependencies: ["DNS", "DNSNet", "LocusTestSupport"]),
         .testTarget(name: "LocusCoreTests", dependencies: ["LocusCore", "LocusTestSupport"]),

@@ -249,7 +249,11 @@ struct MapServerState: Sendable {
         if let registration = table.longestMatch(eid) {
             return Self.served(registration)
         }
-        let negative = NegativePrefix.answer(for: eid, configured: configuredPrefixes, registered: table.prefixes)
+        let negative = NegativePrefix.answer(
+            for: eid,
+            configured: configuredPrefixes,
+            registered: table.registeredPrefixes
+        )
         return EIDRecord(prefix: negative.prefix, ttlMinutes: negative.ttlMinutes, action: .nativelyForward)
     }
 

@@ -23,24 +23,21 @@ public struct NegativeAnswer: Sendable, Hashable {
 }
 
 enum NegativePrefix {
-    /// The negative answer for `eid`, which no entry of `registered` covers.
+    /// The negative answer for `eid`, which no prefix of `registered` covers.
     ///
     /// A prefix of length L around `eid` is free of some prefix `p` (that does not cover `eid`) exactly when L
     /// exceeds the bits `eid` and `p` share, so the largest free prefix is one bit longer than the longest such
-    /// shared run — and never shorter than the configured prefix the EID is in.
-    static func answer<Registered: Sequence<EIDPrefix>>(
-        for eid: EIDPrefix,
-        configured: [EIDPrefix],
-        registered: Registered
-    ) -> NegativeAnswer {
+    /// shared run — and never shorter than the configured prefix the EID is in. Registered prefixes outside
+    /// that configured prefix share fewer bits with `eid` than it has, so they never decide.
+    static func answer(for eid: EIDPrefix, configured: [EIDPrefix], registered: PrefixTrie) -> NegativeAnswer {
         let sameSpace = { (prefix: EIDPrefix) in
             prefix.instanceID == eid.instanceID && prefix.address.isSameFamily(as: eid.address)
         }
         let covering = configured.filter { sameSpace($0) && $0.contains(eid) }
         if let site = covering.max(by: { $0.length < $1.length }) {
             var length = Int(site.length)
-            for prefix in registered where sameSpace(prefix) && site.contains(prefix) {
-                length = max(length, separatingLength(eid, prefix))
+            if let shared = registered.sharedLength(with: eid) {
+                length = max(length, min(shared + 1, Int(eid.length)))
             }
             // More-specific configured prefixes inside this one belong to other sites' space: keep them out.
             for prefix in configured where sameSpace(prefix) && site.contains(prefix) && prefix != site {

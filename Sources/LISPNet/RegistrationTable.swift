@@ -33,6 +33,8 @@ public struct Registration: Sendable, Hashable {
 /// The registered mappings, keyed by EID-prefix, with longest-prefix lookup.
 struct RegistrationTable: Sendable {
     private(set) var entries: [EIDPrefix: Registration] = [:]
+    /// The keys of `entries`, for negative answers.
+    private(set) var registeredPrefixes = PrefixTrie()
 
     /// What one registered record did to the table.
     enum Change: Sendable, Equatable {
@@ -65,8 +67,6 @@ struct RegistrationTable: Sendable {
         }
         return nil
     }
-
-    var prefixes: Dictionary<EIDPrefix, Registration>.Keys { entries.keys }
 
     /// Applies one accepted record of a Map-Register from `site`.
     mutating func apply(
@@ -110,7 +110,10 @@ struct RegistrationTable: Sendable {
             contributions: contributions
         )
         entries[prefix] = entry
-        guard let previous else { return .changed(replaced: nil) }
+        guard let previous else {
+            registeredPrefixes.insert(prefix)
+            return .changed(replaced: nil)
+        }
         if previous.record == stored && sameRegisterer {
             return .refreshed
         }
@@ -140,6 +143,7 @@ struct RegistrationTable: Sendable {
             return .changed(replaced: nil)
         }
         entries[prefix] = nil
+        registeredPrefixes.remove(prefix)
         return .withdrawn(previous: current)
     }
 
@@ -148,6 +152,7 @@ struct RegistrationTable: Sendable {
         let expired = entries.values.filter { $0.expiresAt <= now }
         for registration in expired {
             entries[registration.prefix] = nil
+            registeredPrefixes.remove(registration.prefix)
         }
         return expired.sorted { $0.prefix < $1.prefix }
     }

@@ -28,7 +28,7 @@ struct MapServerLogicTests {
         let answer = NegativePrefix.answer(
             for: EIDPrefix(eid)!,
             configured: Self.configured,
-            registered: registered.filter { !$0.contains(EIDPrefix(eid)!) }
+            registered: PrefixTrie(registered.filter { !$0.contains(EIDPrefix(eid)!) })
         )
         #expect(answer.kind == kind)
         #expect(answer.prefix == EIDPrefix(expected))
@@ -40,7 +40,7 @@ struct MapServerLogicTests {
         let answer = NegativePrefix.answer(
             for: EIDPrefix("[7]10.2.0.1")!,
             configured: Self.configured,
-            registered: [EIDPrefix("10.2.0.0/24")!]
+            registered: PrefixTrie([EIDPrefix("10.2.0.0/24")!])
         )
         #expect(answer.kind == .notConfigured)
         #expect(answer.prefix == EIDPrefix("[7]10.2.0.0/15"))
@@ -51,7 +51,7 @@ struct MapServerLogicTests {
         let answer = NegativePrefix.answer(
             for: EIDPrefix("2001:db8:1::5")!,
             configured: [EIDPrefix("2001:db8::/32")!],
-            registered: [EIDPrefix("2001:db8::/48")!]
+            registered: PrefixTrie([EIDPrefix("2001:db8::/48")!])
         )
         #expect(answer.kind == .notRegistered)
         #expect(answer.prefix == EIDPrefix("2001:db8:1::/48"))
