@@ -109,6 +109,12 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
+        // The parsers libFuzzer drives (scripts/fuzz), and the binary it drives them through.
+        .target(
+            name: "LocusFuzzing",
+            dependencies: ["LISP", "DNS", "LocusCore", "LocusTUI", .product(name: "NIOCore", package: "swift-nio")]
+        ),
+        .executableTarget(name: "locus-fuzz", dependencies: ["LocusFuzzing"]),
         .target(name: "LocusTestSupport", path: "Tests/LocusTestSupport"),
         .testTarget(name: "LISPTests", dependencies: ["LISP", "LocusTestSupport"]),
         .testTarget(name: "LISPNetTests", dependencies: ["LISP", "LISPNet", "LocusCore", "LocusTestSupport"]),
@@ -137,6 +143,7 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
+        .testTarget(name: "LocusFuzzingTests", dependencies: ["LocusFuzzing", "LocusTestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["LocusCore", "LocusTestSupport"]),
     ],
     swiftLanguageModes: [.v6]
