@@ -1,6 +1,7 @@
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+import Synchronization
 
 /// One answer of the read-only HTTP API.
 struct HTTPAPIResponse: Sendable {
@@ -17,6 +18,20 @@ struct HTTPAPIResponse: Sendable {
     }
 }
 
+/// How much of the server one client, or many, may hold.
+public struct HTTPAPILimits: Sendable, Hashable {
+    /// A connection that sends nothing for this long is closed, so that idle or stalled clients do not
+    /// keep their connections forever.
+    public var idleTimeout: Duration
+    /// Connections served at once; one more is answered 503 and closed.
+    public var maxConnections: Int
+
+    public init(idleTimeout: Duration = .seconds(30), maxConnections: Int = 64) {
+        self.idleTimeout = idleTimeout
+        self.maxConnections = maxConnections
+    }
+}
+
 /// A minimal HTTP/1.1 server for GET requests whose answers come from an async closure.
 struct HTTPAPIServer: Sendable {
     typealias Connection = NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>
@@ -24,34 +39,73 @@ struct HTTPAPIServer: Sendable {
 
     let listener: NIOAsyncChannel<Connection, Never>
     let localAddress: SocketAddress
+    let limits: HTTPAPILimits
 
-    static func bind(to address: SocketAddress, group: any EventLoopGroup) async throws -> HTTPAPIServer {
+    static func bind(
+        to address: SocketAddress,
+        limits: HTTPAPILimits,
+        group: any EventLoopGroup
+    ) async throws -> HTTPAPIServer {
+        let idle = TimeAmount.nanoseconds(Int64(limits.idleTimeout.timeInterval * 1e9))
         let listener = try await ServerBootstrap(group: group)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .bind(to: address) { channel in
                 channel.pipeline.configureHTTPServerPipeline().flatMapThrowing {
-                    try Connection(wrappingChannelSynchronously: channel)
+                    try channel.pipeline.syncOperations.addHandlers(
+                        IdleStateHandler(readTimeout: idle),
+                        IdleConnectionCloser()
+                    )
+                    return try Connection(wrappingChannelSynchronously: channel)
                 }
             }
         guard let local = listener.channel.localAddress else {
             try? await listener.channel.close()
             throw LISPNetError.socketHasNoAddress
         }
-        return HTTPAPIServer(listener: listener, localAddress: local)
+        return HTTPAPIServer(listener: listener, localAddress: local, limits: limits)
     }
 
     /// Accepts connections until the listener closes or the task is cancelled.
     func serve(handler: @escaping Handler) async {
+        let open = OpenConnections(limit: limits.maxConnections)
         await withDiscardingTaskGroup { group in
             do {
                 try await listener.executeThenClose { connections in
                     for try await connection in connections {
-                        group.addTask { await Self.handle(connection, handler: handler) }
+                        let admitted = open.admit()
+                        group.addTask {
+                            guard admitted else {
+                                await Self.refuse(connection)
+                                return
+                            }
+                            await Self.handle(connection, handler: handler)
+                            open.release()
+                        }
                     }
                 }
             } catch {
                 // The listener closed: nothing left to accept.
             }
+        }
+    }
+
+    /// Answers the first request of a connection over the limit with 503 and closes it. HTTP allows a
+    /// response only to a request, so the request is read first (the idle timeout bounds the wait).
+    private static func refuse(_ connection: Connection) async {
+        let response = HTTPAPIResponse.text(.serviceUnavailable, "too many connections; try again later")
+        var headers = HTTPHeaders()
+        headers.add(name: "Content-Type", value: response.contentType)
+        headers.add(name: "Content-Length", value: String(response.body.count))
+        headers.add(name: "Connection", value: "close")
+        try? await connection.executeThenClose { inbound, outbound in
+            for try await part in inbound {
+                if case .end = part { break }
+            }
+            try await outbound.write(
+                .head(HTTPResponseHead(version: .http1_1, status: response.status, headers: headers))
+            )
+            try await outbound.write(.body(.byteBuffer(ByteBuffer(bytes: response.body))))
+            try await outbound.write(.end(nil))
         }
     }
 
@@ -97,5 +151,41 @@ struct HTTPAPIServer: Sendable {
         } catch {
             // A client that goes away mid-request only costs us its connection.
         }
+    }
+}
+
+/// Closes a connection when its IdleStateHandler says nothing was read for the idle timeout.
+private final class IdleConnectionCloser: ChannelInboundHandler, Sendable {
+    typealias InboundIn = NIOAny
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if event is IdleStateHandler.IdleStateEvent {
+            context.close(promise: nil)
+        } else {
+            context.fireUserInboundEventTriggered(event)
+        }
+    }
+}
+
+/// The connections being served, shared by the accept loop and the connections' tasks.
+private final class OpenConnections: Sendable {
+    private let count = Mutex(0)
+    private let limit: Int
+
+    init(limit: Int) {
+        self.limit = limit
+    }
+
+    /// Counts one more connection if the limit allows it.
+    func admit() -> Bool {
+        count.withLock { count in
+            guard count < limit else { return false }
+            count += 1
+            return true
+        }
+    }
+
+    func release() {
+        count.withLock { $0 -= 1 }
     }
 }

@@ -67,7 +67,11 @@ public actor MapServer {
             )
             if let apiAddress = configuration.api {
                 do {
-                    api = try await HTTPAPIServer.bind(to: apiAddress, group: eventLoopGroup)
+                    api = try await HTTPAPIServer.bind(
+                        to: apiAddress,
+                        limits: configuration.apiLimits,
+                        group: eventLoopGroup
+                    )
                 } catch {
                     await socket.close()
                     throw error

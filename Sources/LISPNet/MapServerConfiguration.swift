@@ -7,6 +7,7 @@ public struct MapServerConfiguration: Sendable {
     public var listen: SocketAddress
     /// The HTTP address of the registration table; `nil` for no API.
     public var api: SocketAddress?
+    public var apiLimits: HTTPAPILimits
     /// How long a registration lives without a refresh (unless its register set the T bit).
     public var registrationTimeout: Duration
     public var sites: [Site]
@@ -20,6 +21,7 @@ public struct MapServerConfiguration: Sendable {
     public init(
         listen: SocketAddress,
         api: SocketAddress? = nil,
+        apiLimits: HTTPAPILimits = HTTPAPILimits(),
         registrationTimeout: Duration = .seconds(180),
         sites: [Site],
         publicationRetransmits: [Duration] = MapServerConfiguration.defaultPublicationRetransmits,
@@ -28,6 +30,7 @@ public struct MapServerConfiguration: Sendable {
     ) {
         self.listen = listen
         self.api = api
+        self.apiLimits = apiLimits
         self.registrationTimeout = registrationTimeout
         self.sites = sites
         self.publicationRetransmits = publicationRetransmits
