@@ -160,7 +160,9 @@ public actor MapServer {
             registrations: logic.table.count,
             subscribers: logic.subscriptions.count,
             unacknowledgedPublications: logic.subscriptions.unacknowledged,
-            droppedDatagrams: dropped
+            droppedDatagrams: dropped,
+            refusedSubscriptions: logic.subscriptions.refused,
+            expiredSubscriptions: logic.subscriptions.expired
         )
     }
 
@@ -225,4 +227,7 @@ public struct MapServerStatistics: Sendable, Hashable {
     public var unacknowledgedPublications: Int
     /// Datagrams that arrived while the server was this far behind and were dropped.
     public var droppedDatagrams: Int
+    /// Subscriptions refused at a limit, and ended for want of renewal.
+    public var refusedSubscriptions: Int = 0
+    public var expiredSubscriptions: Int = 0
 }

@@ -13,6 +13,7 @@ public struct MapServerConfiguration: Sendable {
     public var sites: [Site]
     /// Retransmission of RFC 9437 publications until the subscriber acknowledges them.
     public var publicationRetransmits: [Duration]
+    public var subscriptionLimits: SubscriptionLimits
     /// How often expiry and publication retransmission are checked.
     public var maintenanceInterval: Duration
     /// Kernel receive buffer; large enough for the burst a client's in-flight window can send.
@@ -25,6 +26,7 @@ public struct MapServerConfiguration: Sendable {
         registrationTimeout: Duration = .seconds(180),
         sites: [Site],
         publicationRetransmits: [Duration] = MapServerConfiguration.defaultPublicationRetransmits,
+        subscriptionLimits: SubscriptionLimits = SubscriptionLimits(),
         maintenanceInterval: Duration = .milliseconds(250),
         receiveBufferBytes: Int = 4 << 20
     ) {
@@ -34,6 +36,7 @@ public struct MapServerConfiguration: Sendable {
         self.registrationTimeout = registrationTimeout
         self.sites = sites
         self.publicationRetransmits = publicationRetransmits
+        self.subscriptionLimits = subscriptionLimits
         self.maintenanceInterval = maintenanceInterval
         self.receiveBufferBytes = receiveBufferBytes
     }

@@ -32,7 +32,10 @@ struct MapServerState: Sendable {
         registrationTimeout = configuration.registrationTimeout.timeInterval
         sites = configuration.sites
         configuredPrefixes = configuration.sites.flatMap(\.prefixes)
-        subscriptions = SubscriptionBook(retransmitIntervals: configuration.publicationRetransmits)
+        subscriptions = SubscriptionBook(
+            retransmitIntervals: configuration.publicationRetransmits,
+            limits: configuration.subscriptionLimits
+        )
     }
 
     // MARK: Input
@@ -69,7 +72,8 @@ struct MapServerState: Sendable {
         for expired in table.expire(now: now) {
             out += publish(withdrawalOf: expired.prefix, now: now)
         }
-        out += subscriptions.retransmissions(now: now).compactMap(Self.encode)
+        subscriptions.expire(now: now)
+        out += subscriptions.retransmissions(now: now).compactMap(encode)
         return out
     }
 
@@ -137,7 +141,7 @@ struct MapServerState: Sendable {
                 if let replaced {
                     out += notify(replaced, of: current)
                 }
-                out += subscriptions.publish(Self.served(current), for: prefix, now: now).compactMap(Self.encode)
+                out += subscriptions.publish(Self.served(current), for: prefix, now: now).compactMap(encode)
             case .withdrawn(let previous):
                 if previous != nil {
                     out += publish(withdrawalOf: prefix, now: now)
@@ -175,7 +179,7 @@ struct MapServerState: Sendable {
 
     private mutating func publish(withdrawalOf prefix: EIDPrefix, now: Date) -> [Outbound] {
         let record = EIDRecord(prefix: prefix, ttlMinutes: 0, action: .nativelyForward)
-        return subscriptions.publish(record, for: prefix, now: now).compactMap(Self.encode)
+        return subscriptions.publish(record, for: prefix, now: now).compactMap(encode)
     }
 
     private mutating func count(_ reason: DropReason, site: String?) {
@@ -235,7 +239,8 @@ struct MapServerState: Sendable {
                     current: answer,
                     now: now
                 )
-                out += Self.encode(delivery).map { [$0] } ?? []
+                // Over a limit, the Map-Reply still answers; only the confirming Map-Notify is missing.
+                out += delivery.flatMap(encode).map { [$0] } ?? []
             }
         }
         guard !records.isEmpty else { return [] }
@@ -276,9 +281,18 @@ struct MapServerState: Sendable {
         return (try? payload.writeMapNotify(notify, signedWith: key)) != nil ? payload : nil
     }
 
-    private static func encode(_ delivery: SubscriptionBook.Delivery) -> Outbound? {
+    /// A publication signed with the key of the site whose prefix covers the subscription, so that a
+    /// subscriber holding that key can tell it from a forgery; unsigned outside every site.
+    private func encode(_ delivery: SubscriptionBook.Delivery) -> Outbound? {
         var payload = ByteBuffer()
-        guard (try? payload.writeMapNotify(delivery.notify)) != nil else { return nil }
+        if let name = siteOwning(delivery.prefix), let site = sites.first(where: { $0.name == name }) {
+            var notify = delivery.notify
+            notify.keyID = site.keyID
+            notify.algorithm = site.algorithm
+            guard (try? payload.writeMapNotify(notify, signedWith: site.secret)) != nil else { return nil }
+        } else {
+            guard (try? payload.writeMapNotify(delivery.notify)) != nil else { return nil }
+        }
         return Outbound(payload: payload, destination: delivery.destination)
     }
 }

@@ -23,6 +23,10 @@ extension ResolverClient {
                 pending[reply.nonce] = nil
                 entry.continuation.resume(returning: .reply(reply, from: envelope.remoteAddress, at: now))
             case .mapNotify(let notify):
+                guard let origin = authenticate(notify, bytes: envelope.data, from: envelope.remoteAddress) else {
+                    rejectedPublications += 1
+                    continue
+                }
                 if let entry = pending[notify.nonce], case .subscribe(let prefix) = entry.kind {
                     pending[notify.nonce] = nil
                     let updates = startSubscription(prefix: prefix, nonce: notify.nonce)
@@ -38,7 +42,7 @@ extension ResolverClient {
                     unmatchedReplies += 1
                     continue
                 }
-                if let ack = notify.unsignedAcknowledgement() {
+                if let ack = notify.acknowledgement(signedWith: origin.key) {
                     acknowledgements.append(DatagramSocket.Envelope(remoteAddress: envelope.remoteAddress, data: ack))
                 }
             case .mapRequest, .mapRegister, .mapNotifyAck, .encapsulated:
@@ -46,6 +50,23 @@ extension ResolverClient {
             }
         }
         socket.send(acknowledgements)
+    }
+
+    /// Where a Map-Notify may be believed to come from: signed with a site key this client holds, or sent
+    /// by the resolver it subscribed at.
+    struct NotifyOrigin {
+        /// The key it verified with, which signs the acknowledgement too.
+        var key: [UInt8]?
+    }
+
+    /// A Map-Notify signed with a key of ours must verify with it; without one, only the resolver's own
+    /// address is believed, since a publication changes what the engine thinks a workload's locators are.
+    func authenticate(_ notify: MapNotify, bytes: ByteBuffer, from source: SocketAddress) -> NotifyOrigin? {
+        if notify.algorithm != .none, let key = configuration.publicationKeys[notify.keyID] {
+            guard (try? LISPAuthentication.verify(bytes, key: key)) != nil else { return nil }
+            return NotifyOrigin(key: key)
+        }
+        return source == configuration.resolver ? NotifyOrigin(key: nil) : nil
     }
 
     /// Publications carry the subscribe nonce plus the number of publications so far.

@@ -59,6 +59,7 @@ public actor ResolverClient {
     var tracker: HealthTracker
     var unmatchedReplies = 0
     var malformed = 0
+    var rejectedPublications = 0
     private var generator = SystemRandomNumberGenerator()
     /// Requests queued during this actor turn; sent together so NIO can use one `sendmmsg`.
     private var outbox: [DatagramSocket.Envelope] = []
@@ -158,7 +159,8 @@ public actor ResolverClient {
             inFlight: window.inFlight,
             queued: window.queued,
             unmatchedReplies: unmatchedReplies,
-            malformed: malformed
+            malformed: malformed,
+            rejectedPublications: rejectedPublications
         )
     }
 

@@ -16,6 +16,9 @@ public struct ResolverConfiguration: Sendable {
     public var slowThreshold: Duration
     /// The xTR-ID/Site-ID sent with subscriptions; random when `nil`.
     public var subscriberIdentity: XTRIdentity?
+    /// Site keys by Key ID: a publication signed with one of them must verify; one signed otherwise, or
+    /// unsigned, is accepted only from the resolver's own address.
+    public var publicationKeys: [UInt8: [UInt8]]
 
     public init(
         resolver: SocketAddress,
@@ -24,7 +27,8 @@ public struct ResolverConfiguration: Sendable {
         inFlightLimit: Int = 1024,
         downAfterTimeouts: Int = 3,
         slowThreshold: Duration = .milliseconds(500),
-        subscriberIdentity: XTRIdentity? = nil
+        subscriberIdentity: XTRIdentity? = nil,
+        publicationKeys: [UInt8: [UInt8]] = [:]
     ) {
         self.resolver = resolver
         self.localAddress = localAddress
@@ -33,6 +37,7 @@ public struct ResolverConfiguration: Sendable {
         self.downAfterTimeouts = downAfterTimeouts
         self.slowThreshold = slowThreshold
         self.subscriberIdentity = subscriberIdentity
+        self.publicationKeys = publicationKeys
     }
 }
 
@@ -102,4 +107,7 @@ public struct ResolverStatus: Sendable, Hashable {
     public var unmatchedReplies: Int
     /// Datagrams that did not decode as a LISP message; dropped.
     public var malformed: Int
+    /// Map-Notifies refused as publications: a MAC that does not verify with the key of its Key ID, or
+    /// without a known key, sent from another address than the resolver's.
+    public var rejectedPublications: Int = 0
 }

@@ -2,6 +2,23 @@ import Foundation
 import LISP
 import NIOCore
 
+/// How many RFC 9437 subscriptions a map-server keeps, and for how long.
+public struct SubscriptionLimits: Sendable, Hashable {
+    /// Subscriptions one subscriber (an xTR-ID, or a source address without one) may hold.
+    public var perSubscriber: Int
+    /// Subscriptions held in all.
+    public var total: Int
+    /// A subscription not renewed (subscribed again) for this long ends, so that a subscriber that went
+    /// away without a word stops costing publications.
+    public var lifetime: Duration
+
+    public init(perSubscriber: Int = 100_000, total: Int = 1_000_000, lifetime: Duration = .seconds(86_400)) {
+        self.perSubscriber = perSubscriber
+        self.total = total
+        self.lifetime = lifetime
+    }
+}
+
 /// RFC 9437 subscribers and the publications they have not acknowledged yet.
 ///
 /// Pure bookkeeping: it says what to send and when; the map-server sends it.
@@ -19,6 +36,8 @@ struct SubscriptionBook: Sendable {
         /// The nonce of the last publication (the subscribe's nonce for the first Map-Notify).
         var nonce: UInt64
         var pending: Pending?
+        /// When the subscription ends unless renewed.
+        var expiresAt: Date
     }
 
     /// An unacknowledged Map-Notify and when to send it again.
@@ -34,23 +53,34 @@ struct SubscriptionBook: Sendable {
     struct Delivery: Sendable {
         var notify: MapNotify
         var destination: SocketAddress
+        /// The subscribed prefix, whose site signs the notify.
+        var prefix: EIDPrefix
     }
 
     private(set) var subscribers: [Key: Subscriber] = [:]
     /// Pending nonce → subscriber, to match a Map-Notify-Ack.
     private var pendingByNonce: [UInt64: Key] = [:]
+    /// Subscriptions held per subscriber, for its limit.
+    private var heldBySubscriber: [String: Int] = [:]
     let retransmitIntervals: [TimeInterval]
+    let limits: SubscriptionLimits
+    /// Subscriptions refused because a limit was reached.
+    private(set) var refused = 0
+    /// Subscriptions ended because they were not renewed within their lifetime.
+    private(set) var expired = 0
 
-    init(retransmitIntervals: [Duration]) {
+    init(retransmitIntervals: [Duration], limits: SubscriptionLimits = SubscriptionLimits()) {
         self.retransmitIntervals = retransmitIntervals.map(\.timeInterval)
+        self.limits = limits
     }
 
     var count: Int { subscribers.count }
 
     var unacknowledged: Int { pendingByNonce.count }
 
-    /// Records a subscription and returns the Map-Notify that confirms it (same nonce as the request),
-    /// carrying `current`, the mapping as it is now.
+    /// Records (or renews) a subscription and returns the Map-Notify that confirms it (same nonce as the
+    /// request), carrying `current`, the mapping as it is now; nil, and nothing recorded, when a new
+    /// subscription would pass the subscriber's limit or the total.
     mutating func subscribe(
         prefix: EIDPrefix,
         destination: SocketAddress,
@@ -58,19 +88,42 @@ struct SubscriptionBook: Sendable {
         nonce: UInt64,
         current: EIDRecord,
         now: Date
-    ) -> Delivery {
+    ) -> Delivery? {
         let key = Key(subscriber: xtrIdentity.map { "\($0.xtrID)" } ?? destination.hostPortDescription, prefix: prefix)
-        if let old = subscribers[key]?.pending {
-            pendingByNonce[old.nonce] = nil
+        if let old = subscribers[key] {
+            if let pending = old.pending { pendingByNonce[pending.nonce] = nil }
+        } else {
+            guard subscribers.count < limits.total, heldBySubscriber[key.subscriber, default: 0] < limits.perSubscriber
+            else {
+                refused += 1
+                return nil
+            }
+            heldBySubscriber[key.subscriber, default: 0] += 1
         }
         subscribers[key] = Subscriber(
             prefix: prefix,
             destination: destination,
             xtrIdentity: xtrIdentity,
             nonce: nonce,
-            pending: nil
+            pending: nil,
+            expiresAt: now.addingTimeInterval(limits.lifetime.timeInterval)
         )
         return publish(to: key, record: current, nonce: nonce, now: now)
+    }
+
+    /// Ends every subscription whose lifetime has passed without a renewal.
+    mutating func expire(now: Date) {
+        for (key, subscriber) in subscribers where subscriber.expiresAt <= now {
+            remove(key)
+            expired += 1
+        }
+    }
+
+    private mutating func remove(_ key: Key) {
+        guard let subscriber = subscribers.removeValue(forKey: key) else { return }
+        if let pending = subscriber.pending { pendingByNonce[pending.nonce] = nil }
+        let held = heldBySubscriber[key.subscriber, default: 1] - 1
+        heldBySubscriber[key.subscriber] = held > 0 ? held : nil
     }
 
     /// A publication for every subscriber whose prefix overlaps `prefix`, whose mapping is now `record`
@@ -106,7 +159,7 @@ struct SubscriptionBook: Sendable {
         )
         subscribers[key] = subscriber
         pendingByNonce[nonce] = key
-        return Delivery(notify: notify, destination: subscriber.destination)
+        return Delivery(notify: notify, destination: subscriber.destination, prefix: subscriber.prefix)
     }
 
     /// Settles the publication `nonce`; returns whether one was waiting.
@@ -123,8 +176,7 @@ struct SubscriptionBook: Sendable {
         for (key, subscriber) in subscribers {
             guard var pending = subscriber.pending, pending.nextSendAt <= now else { continue }
             if pending.retransmits >= retransmitIntervals.count {
-                pendingByNonce[pending.nonce] = nil
-                subscribers[key] = nil
+                remove(key)
                 continue
             }
             pending.retransmits += 1
@@ -133,7 +185,9 @@ struct SubscriptionBook: Sendable {
                 ? retransmitIntervals[pending.retransmits] : retransmitIntervals.last ?? 0
             pending.nextSendAt = now.addingTimeInterval(wait)
             subscribers[key]?.pending = pending
-            deliveries.append(Delivery(notify: pending.notify, destination: subscriber.destination))
+            deliveries.append(
+                Delivery(notify: pending.notify, destination: subscriber.destination, prefix: subscriber.prefix)
+            )
         }
         return deliveries
     }

@@ -26,6 +26,9 @@ public struct EngineTuning: Sendable {
     public var probeTimeout: Duration
     /// The shortest interval between two lookups of one EID, whatever its TTL.
     public var minimumLookupInterval: Duration
+    /// A confirmed RFC 9437 subscription is made again this long after, so that the map-server, which
+    /// ends subscriptions not renewed within their lifetime (a day by default), keeps publishing.
+    public var subscriptionRenewal: Duration
     /// How often time-only alerts (stale registrations, flapping) are re-evaluated at most.
     public var reevaluationInterval: Duration
     /// How often a running engine prunes the store's history (`history_keep`), the first time at start.
@@ -53,6 +56,7 @@ public struct EngineTuning: Sendable {
         httpTimeout: Duration = .seconds(2),
         probeTimeout: Duration = .seconds(2),
         minimumLookupInterval: Duration = .seconds(1),
+        subscriptionRenewal: Duration = .seconds(12 * 3600),
         reevaluationInterval: Duration = .seconds(5),
         pruneInterval: Duration = .seconds(3600),
         storeSlowAfter: Duration = .seconds(2),
@@ -72,6 +76,7 @@ public struct EngineTuning: Sendable {
         self.httpTimeout = httpTimeout
         self.probeTimeout = probeTimeout
         self.minimumLookupInterval = minimumLookupInterval
+        self.subscriptionRenewal = subscriptionRenewal
         self.reevaluationInterval = reevaluationInterval
         self.pruneInterval = pruneInterval
         self.storeSlowAfter = storeSlowAfter

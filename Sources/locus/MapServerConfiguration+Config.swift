@@ -70,7 +70,18 @@ extension MapServerConfiguration {
         guard errors.isEmpty, let listen else {
             throw ConfigErrors(errors.sorted { $0.line < $1.line })
         }
-        self.init(listen: listen, api: api, registrationTimeout: config.registrationTimeout, sites: sites)
+        self.init(
+            listen: listen,
+            api: api,
+            apiLimits: HTTPAPILimits(idleTimeout: config.apiIdleTimeout, maxConnections: config.apiMaxConnections),
+            registrationTimeout: config.registrationTimeout,
+            sites: sites,
+            subscriptionLimits: SubscriptionLimits(
+                perSubscriber: config.maxSubscriptionsPerSubscriber,
+                total: config.maxSubscriptions,
+                lifetime: config.subscriptionLifetime
+            )
+        )
     }
 }
 

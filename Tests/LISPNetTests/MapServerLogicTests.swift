@@ -187,7 +187,7 @@ struct MapServerLogicTests {
             current: record,
             now: start
         )
-        #expect(first.notify.nonce == 40)
+        #expect(first?.notify.nonce == 40)
         let acknowledged = book.acknowledge(nonce: 40)
         #expect(acknowledged)
         let published = book.publish(record, for: EIDPrefix("10.1.0.0/24")!, now: start)

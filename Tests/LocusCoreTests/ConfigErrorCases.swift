@@ -434,4 +434,10 @@ let configErrorCases: [ConfigErrorCase] = [
             + "name = \"dc-east\"\nkey_id = \"1\"\nalgorithm = \"hmac-sha1\"\nkey_file = \"k\"\nprefixes = [\"10.1.0.0/16\"]\n",
         expected: "mapserver.toml:4: key_id: expected an integer, got string"
     ),
+    ConfigErrorCase(
+        name: "map-server subscription cap",
+        kind: .mapServer,
+        text: "listen = \"127.0.0.1:4342\"\nmax_subscriptions_per_subscriber = 0\n",
+        expected: "mapserver.toml:2: max_subscriptions_per_subscriber: 0 is out of range (1…2147483647)"
+    ),
 ]

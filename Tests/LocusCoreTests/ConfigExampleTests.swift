@@ -273,6 +273,25 @@ struct ConfigExampleTests {
         )
     }
 
+    @Test func mapServerLimitsHaveDefaultsAndCanBeSet() throws {
+        let defaults = try MapServerConfig.parse(ConfigExamples.mapServer, file: "/srv/ms/mapserver.toml")
+        #expect(defaults.maxSubscriptions == 1_000_000 && defaults.maxSubscriptionsPerSubscriber == 100_000)
+        #expect(defaults.subscriptionLifetime == .seconds(86_400))
+        #expect(defaults.apiIdleTimeout == .seconds(30) && defaults.apiMaxConnections == 64)
+        let text = """
+            listen = "127.0.0.1:4342"
+            max_subscriptions = 5000
+            max_subscriptions_per_subscriber = 50
+            subscription_lifetime = "4h"
+            api_idle_timeout = "5s"
+            api_max_connections = 8
+            """
+        let set = try MapServerConfig.parse(text, file: "/srv/ms/mapserver.toml")
+        #expect(set.maxSubscriptions == 5000 && set.maxSubscriptionsPerSubscriber == 50)
+        #expect(set.subscriptionLifetime == .seconds(4 * 3600))
+        #expect(set.apiIdleTimeout == .seconds(5) && set.apiMaxConnections == 8)
+    }
+
     @Test func examplesLoadTogetherFromFilesWithTheirSecrets() throws {
         let directory = try ConfigTestDirectory()
         defer { directory.remove() }

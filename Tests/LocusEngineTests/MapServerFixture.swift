@@ -18,7 +18,10 @@ actor MapServerFixture {
 
     /// Starts a map-server for sites `dc-east` (key 1) and `dc-west` (key 2), both allowed to register
     /// any host route in 10.1.0.0/16, so a workload can move between them.
-    init(registrationTimeout: Duration = .seconds(180)) async throws {
+    init(
+        registrationTimeout: Duration = .seconds(180),
+        subscriptionLimits: SubscriptionLimits = SubscriptionLimits()
+    ) async throws {
         let prefix = try #require(EIDPrefix("10.1.0.0/16"))
         configuration = MapServerConfiguration(
             listen: try SocketAddress(ipAddress: "127.0.0.1", port: 0),
@@ -43,6 +46,7 @@ actor MapServerFixture {
                 ),
             ],
             publicationRetransmits: [.milliseconds(300), .milliseconds(300), .milliseconds(600)],
+            subscriptionLimits: subscriptionLimits,
             maintenanceInterval: .milliseconds(50)
         )
         (server, task, addresses) = try await Self.start(configuration)
@@ -61,6 +65,10 @@ actor MapServerFixture {
     }
 
     /// Stops answering: the resolver is gone.
+    func statistics() async -> MapServerStatistics {
+        await server.statistics()
+    }
+
     func stop() async {
         await server.shutdown()
         task.cancel()

@@ -1,5 +1,8 @@
 extension MapServerConfig {
-    public static let keys = ["listen", "api", "registration_timeout", "site"]
+    public static let keys = [
+        "listen", "api", "registration_timeout", "site", "max_subscriptions", "max_subscriptions_per_subscriber",
+        "subscription_lifetime", "api_idle_timeout", "api_max_connections",
+    ]
     public static let siteKeys = [
         "name", "key_id", "algorithm", "key_file", "iid", "prefixes", "accept_more_specifics",
     ]
@@ -20,8 +23,27 @@ extension MapServerConfig {
         let sites = siteTables.compactMap { parser.parseMapServerSite($0) }
         parser.reader.checkUniqueNames(of: siteTables, what: "site name")
         parser.checkPrefixesUnique(sites)
-        guard parser.reader.errors.isEmpty, let listen else { throw ConfigErrors(parser.reader.sortedErrors) }
-        return MapServerConfig(file: file, listen: listen, api: api, registrationTimeout: timeout, sites: sites)
+        var config = MapServerConfig(file: file, listen: listen ?? Endpoint(host: "", port: 0), api: api)
+        config.registrationTimeout = timeout
+        config.sites = sites
+        let counts = 1...Int64(Int32.max)
+        if let total = parser.reader.integer("max_subscriptions", in: root, range: counts) {
+            config.maxSubscriptions = Int(total)
+        }
+        if let each = parser.reader.integer("max_subscriptions_per_subscriber", in: root, range: counts) {
+            config.maxSubscriptionsPerSubscriber = Int(each)
+        }
+        config.subscriptionLifetime = parser.reader.duration(
+            "subscription_lifetime",
+            in: root,
+            default: config.subscriptionLifetime
+        )
+        config.apiIdleTimeout = parser.reader.duration("api_idle_timeout", in: root, default: config.apiIdleTimeout)
+        if let connections = parser.reader.integer("api_max_connections", in: root, range: 1...65_536) {
+            config.apiMaxConnections = Int(connections)
+        }
+        guard parser.reader.errors.isEmpty, listen != nil else { throw ConfigErrors(parser.reader.sortedErrors) }
+        return config
     }
 }
 

@@ -10,6 +10,14 @@ public struct MapServerConfig: Sendable, Equatable {
     /// A registration not refreshed within this time is dropped.
     public var registrationTimeout: Duration
     public var sites: [MapServerSite]
+    /// RFC 9437 subscriptions held in all, and per subscriber (xTR-ID, or address without one).
+    public var maxSubscriptions = 1_000_000
+    public var maxSubscriptionsPerSubscriber = 100_000
+    /// A subscription not renewed within this time ends.
+    public var subscriptionLifetime: Duration = .seconds(86_400)
+    /// The HTTP API closes a connection idle this long and serves at most this many at once.
+    public var apiIdleTimeout: Duration = .seconds(30)
+    public var apiMaxConnections = 64
 
     public init(
         file: String,

@@ -28,6 +28,8 @@ actor MappingWatch {
     /// Names whose subscription the server confirmed, and those being subscribed.
     private var subscribed: Set<String> = []
     private var subscribing: Set<String> = []
+    /// When each confirmed subscription is due for renewal.
+    private var renewalAt: [String: Date] = [:]
     /// When a failed subscription may be tried again.
     private var subscriptionRetryAt: [String: Date] = [:]
     /// The tasks following each subscription's publications.
@@ -54,6 +56,7 @@ actor MappingWatch {
             maximumInFlight: tuning.maxConcurrentLookups,
             downAfterTimeouts: tuning.downAfterFailures,
             slowThreshold: tuning.slowThreshold,
+            publicationKeys: Self.publicationKeys(of: config, logger: logger),
             eventLoopGroup: eventLoopGroup,
             logger: logger
         )
@@ -66,6 +69,22 @@ actor MappingWatch {
                 jitter: tuning.jitter
             )
         )
+    }
+
+    /// The site key of the mapping's `key_file`, which verifies the publications its map-server signs.
+    /// Without it, publications are believed only from the resolver's address.
+    private static func publicationKeys(of config: MappingConfig, logger: Logger) -> [UInt8: [UInt8]] {
+        guard config.subscribe, let registration = config.registration, let keyID = UInt8(exactly: registration.keyID)
+        else { return [:] }
+        do {
+            return [keyID: Array(try ConfigLoader.readSharedKey(at: registration.keyFile.path).utf8)]
+        } catch {
+            logger.warning(
+                "publications are believed from the resolver's address only: cannot read its key",
+                metadata: ["mapping": "\(config.name)", "error": "\(error)"]
+            )
+            return [:]
+        }
     }
 
     // MARK: - What to watch
@@ -214,6 +233,10 @@ actor MappingWatch {
         var limit = tuning.maxConcurrentLookups - inFlight
         var chosen: [(String, WatchTarget)] = []
         let now = clock.now()
+        for (workload, due) in renewalAt where due <= now {
+            // Subscribing again renews it at the server; the old stream ends when the new one starts.
+            unsubscribe(workload)
+        }
         for (workload, target) in targets where limit > 0 && !subscribed.contains(workload) {
             guard !subscribing.contains(workload), (subscriptionRetryAt[workload] ?? now) <= now else { continue }
             subscribing.insert(workload)
@@ -233,7 +256,9 @@ actor MappingWatch {
         } else {
             next = schedule.nextDue
         }
-        guard let next else { return nil }
+        // A down resolver renews nothing (its subscriptions are made anew when it answers again).
+        let renewal = config.subscribe && state != .down ? renewalAt.values.min() : nil
+        guard let next = [next, renewal].compactMap({ $0 }).min() else { return nil }
         let seconds = max(0, next.timeIntervalSince(now))
         return .milliseconds(Int64((seconds * 1000).rounded(.up)))
     }
@@ -301,6 +326,7 @@ actor MappingWatch {
         case .subscribed(let answer, let rtt, let updates):
             subscribed.insert(workload)
             subscriptionRetryAt[workload] = nil
+            renewalAt[workload] = clock.now() + tuning.subscriptionRenewal.timeInterval
             followers[workload] = Task {
                 for await records in updates {
                     await self.published(records.first?.answer, for: workload, target: target)
@@ -324,6 +350,7 @@ actor MappingWatch {
 
     private func unsubscribe(_ workload: String) {
         subscribed.remove(workload)
+        renewalAt[workload] = nil
         followers.removeValue(forKey: workload)?.cancel()
     }
 

@@ -33,6 +33,7 @@ struct ResolverConnection: Sendable {
         maximumInFlight: Int,
         downAfterTimeouts: Int,
         slowThreshold: Duration,
+        publicationKeys: [UInt8: [UInt8]] = [:],
         eventLoopGroup: any EventLoopGroup,
         logger: Logger
     ) {
@@ -43,7 +44,8 @@ struct ResolverConnection: Sendable {
                 retry: retry,
                 inFlightLimit: maximumInFlight,
                 downAfterTimeouts: downAfterTimeouts,
-                slowThreshold: slowThreshold
+                slowThreshold: slowThreshold,
+                publicationKeys: publicationKeys
             )
             return ResolverClient(configuration: configuration, eventLoopGroup: eventLoopGroup, logger: logger)
         }
