@@ -97,15 +97,50 @@ struct ConfigAndThemeEndToEndTests {
         #expect(lines.contains { $0.hasPrefix("mine ") && $0.contains("user") && $0.contains("mine.toml") })
     }
 
+    @Test func aCopiedBinaryKeepsEveryThemeAndAnInstalledOneReadsItsShareDirectory() throws {
+        let scratch = try ScratchDirectory()
+        let files = FileManager.default
+        // Alone in a directory, as after `cp .build/release/locus /somewhere`.
+        try files.createDirectory(atPath: scratch.file("lone"), withIntermediateDirectories: true)
+        try files.copyItem(atPath: LocusBinary.path, toPath: scratch.file("lone/locus"))
+        let lone = try runLocus(
+            ["themes", "list"],
+            home: scratch.path,
+            binary: scratch.file("lone/locus"),
+            dataDirectories: scratch.file("nothing")
+        )
+        #expect(lone.status == 0)
+        for name in ["default", "high-contrast", "light", "monochrome", "solarized-dark"] {
+            #expect(lone.stdout.contains(name + " "), "\(name) missing from a lone binary's themes:\n\(lone.stdout)")
+        }
+
+        // Laid out as scripts/install does: PREFIX/bin/locus and PREFIX/share/locus/themes.
+        try files.createDirectory(atPath: scratch.file("prefix/bin"), withIntermediateDirectories: true)
+        try files.copyItem(atPath: LocusBinary.path, toPath: scratch.file("prefix/bin/locus"))
+        try write("name = \"site\"\n[text]\nfg = \"white\"\n", to: scratch.file("prefix/share/locus/themes/site.toml"))
+        let installed = try runLocus(
+            ["themes", "list"],
+            home: scratch.path,
+            binary: scratch.file("prefix/bin/locus"),
+            dataDirectories: scratch.file("nothing")
+        )
+        #expect(installed.status == 0)
+        #expect(installed.stdout.split(separator: "\n").contains { $0.hasPrefix("site ") && $0.contains("package") })
+    }
+
     private func runLocus(
         _ arguments: [String],
         home: String,
-        configHome: String? = nil
+        configHome: String? = nil,
+        binary: String = LocusBinary.path,
+        dataDirectories: String? = nil
     ) throws -> (status: Int32, stdout: String, stderr: String) {
+        var environment = ["HOME": home, "XDG_CONFIG_HOME": configHome ?? home + "/config"]
+        environment["XDG_DATA_DIRS"] = dataDirectories
         let result = try Subprocess.run(
-            LocusBinary.path,
+            binary,
             arguments,
-            environment: ["HOME": home, "XDG_CONFIG_HOME": configHome ?? home + "/config"]
+            environment: environment
         )
         return (result.status, result.stdout, result.stderr)
     }

@@ -240,9 +240,49 @@ struct ThemeTests {
         let resolved = URL(fileURLWithPath: root.path + "/themes").resolvingSymlinksInPath().path
         #expect(loader.packageDirectory == resolved)
         #expect(loader.userDirectory == "/home/op/.config/locus/themes")
-        let nowhere = ThemeLoader.standard(environment: [:], executablePath: "/nonexistent/bin/locus")
+        let nowhere = ThemeLoader.standard(
+            environment: ["XDG_DATA_DIRS": "/nonexistent/share"],
+            executablePath: "/nonexistent/bin/locus"
+        )
         #expect(nowhere.packageDirectory == nil)
-        #expect(nowhere.load().names == ["default"])
+        // A lone binary still has every theme the package ships, compiled in.
+        let bundled = nowhere.load()
+        #expect(bundled.names == ["default", "high-contrast", "light", "monochrome", "solarized-dark"])
+        #expect(bundled.errors == [])
+        #expect(bundled.themes.values.allSatisfy { $0.path == nil })
+    }
+
+    @Test func anInstallationsThemesAreFoundBesideItsBinaryAndInTheDataDirectories() throws {
+        let prefix = try TemporaryDirectory()
+        defer { prefix.remove() }
+        _ = try prefix.write("", to: "bin/locus")
+        _ = try prefix.write("[ok]\nfg = 2\n", to: "share/locus/themes/site.toml")
+        let installed = ThemeLoader.standard(environment: [:], executablePath: prefix.path + "/bin/locus")
+        let resolved = URL(fileURLWithPath: prefix.path + "/share/locus/themes").resolvingSymlinksInPath().path
+        #expect(installed.packageDirectory == resolved)
+        #expect(installed.load().names.contains("site"))
+
+        let data = try TemporaryDirectory()
+        defer { data.remove() }
+        _ = try data.write("[ok]\nfg = 3\n", to: "share/locus/themes/shared.toml")
+        let fromData = ThemeLoader.standard(
+            environment: ["XDG_DATA_DIRS": "/nonexistent:" + data.path + "/share"],
+            executablePath: "/nonexistent/bin/locus"
+        )
+        #expect(fromData.packageDirectory == data.path + "/share/locus/themes")
+    }
+
+    @Test func theCompiledInThemesAreThePackagesThemeFiles() throws {
+        let files = ThemeLoader.themeFiles(in: packageThemesDirectory)
+        let names = files.map { URL(fileURLWithPath: $0).lastPathComponent }
+        #expect(BundledThemes.files.map(\.name) == names, "run scripts/bundle-themes")
+        for (name, text) in BundledThemes.files {
+            let file = try String(contentsOfFile: packageThemesDirectory + "/" + name, encoding: .utf8)
+            #expect(
+                text + "\n" == file || text == file,
+                "\(name) differs from themes/\(name): run scripts/bundle-themes"
+            )
+        }
     }
 
     @Test func themeCycleGoesByNameAndWraps() {

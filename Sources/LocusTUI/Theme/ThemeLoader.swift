@@ -1,10 +1,11 @@
 import Foundation
 
-/// Finds and reads theme files: the package's `themes/` and the operator's
-/// `$XDG_CONFIG_HOME/locus/themes/` (a user theme replaces a package theme of the same name).
+/// Finds and reads theme files: the package's (a source tree's `themes/`, an installation's
+/// `share/locus/themes`, else those compiled in) and the operator's `$XDG_CONFIG_HOME/locus/themes/`
+/// (a user theme replaces a package theme of the same name).
 public struct ThemeLoader: Hashable, Sendable {
-    /// The themes shipped with Locus, or nil when they cannot be found (the built-in default
-    /// still works).
+    /// The themes shipped with Locus, or nil when no directory of them was found: the copies compiled
+    /// into the binary are used then.
     public var packageDirectory: String?
     /// The operator's own themes.
     public var userDirectory: String?
@@ -14,9 +15,12 @@ public struct ThemeLoader: Hashable, Sendable {
         self.userDirectory = userDirectory
     }
 
-    /// The directories for an environment and executable: `LOCUS_THEMES_DIR`, else the
-    /// `themes/` beside the `Package.swift` found from the executable's directory upwards (then
-    /// from `currentDirectory`); `$XDG_CONFIG_HOME/locus/themes`, else `~/.config/locus/themes`.
+    /// The directories for an environment and executable. The package's themes are the first found of:
+    /// `LOCUS_THEMES_DIR`; the `themes/` beside the `Package.swift` found from the executable's directory
+    /// upwards, for a source tree; `../share/locus/themes` beside the executable, as `scripts/install`
+    /// lays it out; `locus/themes` in each of `$XDG_DATA_DIRS` (default `/usr/local/share:/usr/share`);
+    /// a source tree above `currentDirectory`. The operator's: `$XDG_CONFIG_HOME/locus/themes`, else
+    /// `~/.config/locus/themes`.
     public static func standard(
         environment: [String: String],
         executablePath: String?,
@@ -26,8 +30,13 @@ public struct ThemeLoader: Hashable, Sendable {
         if let override = environment["LOCUS_THEMES_DIR"], !override.isEmpty {
             package = override
         } else {
-            let starts = [executablePath.map { ($0 as NSString).deletingLastPathComponent }, currentDirectory]
-            package = starts.compactMap { $0 }.lazy.compactMap(packageThemes(above:)).first
+            let executableDirectory = executablePath.map {
+                URL(fileURLWithPath: $0).resolvingSymlinksInPath().deletingLastPathComponent().path
+            }
+            package =
+                executableDirectory.flatMap(packageThemes(above:))
+                ?? installedThemes(executableDirectory: executableDirectory, environment: environment)
+                ?? currentDirectory.flatMap(packageThemes(above:))
         }
         var user: String?
         if let config = environment["XDG_CONFIG_HOME"], config.hasPrefix("/") {
@@ -36,6 +45,24 @@ public struct ThemeLoader: Hashable, Sendable {
             user = home + "/.config/locus/themes"
         }
         return ThemeLoader(packageDirectory: package, userDirectory: user)
+    }
+
+    /// An installation's themes: `share/locus/themes` beside the executable's `bin/`, else in the XDG
+    /// data directories.
+    static func installedThemes(executableDirectory: String?, environment: [String: String]) -> String? {
+        var candidates: [String] = []
+        if let executableDirectory {
+            candidates.append(
+                URL(fileURLWithPath: executableDirectory).deletingLastPathComponent()
+                    .appendingPathComponent("share/locus/themes").standardizedFileURL.path
+            )
+        }
+        let dataDirectories =
+            environment["XDG_DATA_DIRS"].flatMap { $0.isEmpty ? nil : $0 } ?? "/usr/local/share:/usr/share"
+        for directory in dataDirectories.split(separator: ":") where directory.hasPrefix("/") {
+            candidates.append(directory + "/locus/themes")
+        }
+        return candidates.first { !themeFiles(in: $0).isEmpty }
     }
 
     /// The `themes` directory beside a `Package.swift` in `directory` or a directory above it.
@@ -61,6 +88,14 @@ public struct ThemeLoader: Hashable, Sendable {
     public func load() -> ThemeCatalog {
         var themes: [String: Theme] = [Theme.default.name: Theme.default]
         var errors: [ThemeFileError] = []
+        if packageDirectory == nil {
+            for (name, text) in BundledThemes.files {
+                // The compiled-in copies are tested to parse; a failure here would be a build defect.
+                guard var theme = try? ThemeParser.parse(text, path: name) else { continue }
+                theme.path = nil
+                themes[theme.name] = theme
+            }
+        }
         for directory in [packageDirectory, userDirectory].compactMap({ $0 }) {
             for path in Self.themeFiles(in: directory) {
                 do {
