@@ -141,6 +141,7 @@ let package = Package(
                 "LocusLab", "LocusCore", "LocusEngine", "LISP", "LISPNet", "DNS", "DNSNet",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .testTarget(name: "LocusFuzzingTests", dependencies: ["LocusFuzzing", "LocusTestSupport"]),

@@ -52,7 +52,11 @@ public actor ChurnDriver {
             }
             do {
                 try await performNext()
+            } catch is CancellationError {
+                // The lab is stopping: the action was cut short, not failed.
+                return
             } catch {
+                guard !Task.isCancelled else { return }
                 logger.warning("churn action failed", metadata: ["error": "\(error)"])
             }
         }

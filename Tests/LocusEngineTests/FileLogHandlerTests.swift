@@ -18,8 +18,8 @@ struct FileLogHandlerTests {
         let text = try String(contentsOfFile: path, encoding: .utf8)
         let lines = text.split(separator: "\n")
         #expect(lines.count == 2)
-        #expect(lines[0].contains("info locus.test: resolver down error=timed out mapping=mr-1"))
-        #expect(lines[1].contains("warning locus.test: second line"))
+        #expect(lines[0].contains("info locus.test[\(getpid())]: resolver down error=timed out mapping=mr-1"))
+        #expect(lines[1].contains("warning locus.test[\(getpid())]: second line"))
     }
 
     @Test("a log file that cannot be created says where and why")

@@ -1,15 +1,17 @@
 import Foundation
 import Logging
 
-/// A swift-log handler writing `TIME LEVEL label: message key=value` lines to a `LogFile`.
+/// A swift-log handler writing `TIME LEVEL label[PID]: message key=value` lines to a `LogFile`.
 ///
-/// Bootstrap it once per process: `LoggingSystem.bootstrap { FileLogHandler(label: $0, file: file) }`.
+/// A user's Locus processes (dashboards, labs, one-shot commands) share one log, so each line names the
+/// process that wrote it. Bootstrap it once per process: `LoggingSystem.bootstrap { FileLogHandler(label: $0, file: file) }`.
 public struct FileLogHandler: LogHandler {
     public var logLevel: Logger.Level
     public var metadata: Logger.Metadata = [:]
     public var metadataProvider: Logger.MetadataProvider?
     private let label: String
     private let file: LogFile
+    private let processID = getpid()
 
     public init(label: String, file: LogFile, logLevel: Logger.Level = .info) {
         self.label = label
@@ -30,7 +32,7 @@ public struct FileLogHandler: LogHandler {
         if let extra = event.metadata {
             merged.merge(extra) { _, new in new }
         }
-        var line = "\(Date().formatted(.iso8601)) \(event.level) \(label): \(event.message)"
+        var line = "\(Date().formatted(.iso8601)) \(event.level) \(label)[\(processID)]: \(event.message)"
         for key in merged.keys.sorted() {
             line += " \(key)=\(merged[key].map { "\($0)" } ?? "")"
         }
