@@ -2,7 +2,10 @@ import ArgumentParser
 import Foundation
 import LISP
 import LISPNet
+import LocusCore
+import LocusEngine
 import NIOCore
+import NIOPosix
 
 /// `locus lig EID`: one lookup through a map-resolver, printed like RFC 6835 lig.
 struct LigCommand: AsyncParsableCommand {
@@ -20,8 +23,22 @@ struct LigCommand: AsyncParsableCommand {
     @Argument(help: "The EID to look up: an address (10.1.0.7), a prefix (10.1.0.0/24), or [IID]EID.")
     var eid: String
 
-    @Option(help: "The map-resolver, HOST or HOST:PORT ([V6]:PORT for IPv6).")
-    var resolver: String = "127.0.0.1:4342"
+    @Option(
+        help: """
+            The map-resolver, HOST or HOST:PORT ([V6]:PORT for IPv6; a HOST may be a name). Default: the first \
+            [[mapping]] resolver of the configuration, else 127.0.0.1:4342.
+            """
+    )
+    var resolver: String?
+
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "The configuration whose first [[mapping]] resolver to ask (default: $XDG_CONFIG_HOME/locus/locus.toml).",
+            valueName: "FILE"
+        )
+    )
+    var config: String?
 
     @Option(help: "How many Map-Requests to send before giving up.")
     var count: Int = 3
@@ -38,12 +55,7 @@ struct LigCommand: AsyncParsableCommand {
         }
         guard count >= 1 else { throw usageError("--count must be at least 1 (got \(count))") }
         guard timeout >= 1 else { throw usageError("--timeout must be at least 1 ms (got \(timeout))") }
-        let resolverAddress: SocketAddress
-        do {
-            resolverAddress = try SocketAddress.parse(hostPort: resolver, defaultPort: 4342)
-        } catch {
-            throw usageError("--resolver: \(error)")
-        }
+        let resolverAddress = try await resolverAddress()
 
         let retry = RetryPolicy(
             initialTimeout: .milliseconds(timeout),
@@ -77,6 +89,64 @@ struct LigCommand: AsyncParsableCommand {
         if report.exitCode != 0 {
             throw ExitCode(report.exitCode)
         }
+    }
+
+    /// `--resolver`, else the config's first `[[mapping]]`, else the default; a name is resolved off the
+    /// cooperative pool and within the time the lookup itself may take.
+    private func resolverAddress() async throws -> SocketAddress {
+        let (text, origin) = try chosenResolver()
+        if let numeric = try? SocketAddress.parse(hostPort: text, defaultPort: 4342) {
+            return numeric
+        }
+        let endpoint: Endpoint
+        do {
+            endpoint = try Endpoint(parsing: text.contains(":") ? text : text + ":4342")
+        } catch {
+            throw usageError("\(origin): \"\(text)\" is not HOST or HOST:PORT: \(error.reason)")
+        }
+        let deadline = Duration.milliseconds(timeout * count)
+        let resolved = try? await withThrowingTaskGroup(of: SocketAddress?.self) { group in
+            group.addTask {
+                try await NIOThreadPool.singleton.runIfActive {
+                    try SocketAddress.makeAddressResolvingHost(endpoint.host, port: Int(endpoint.port))
+                }
+            }
+            group.addTask {
+                try await Task.sleep(for: deadline)
+                return nil
+            }
+            defer { group.cancelAll() }
+            return try await group.next() ?? nil
+        }
+        guard let resolved else {
+            printError("locus lig: \(origin): cannot resolve \(endpoint.host) within \(deadline)")
+            throw ExitCode(2)
+        }
+        return resolved
+    }
+
+    /// The resolver's text and where it came from, for messages.
+    private func chosenResolver() throws -> (text: String, origin: String) {
+        if let resolver { return (resolver, "--resolver") }
+        let directories = EngineSetup.directories
+        let file = EngineSetup.configFile(config, directories: directories)
+        guard config != nil || FileManager.default.fileExists(atPath: file) else {
+            return ("127.0.0.1:4342", "the default resolver")
+        }
+        let parsed: LocusConfig
+        do {
+            parsed = try LocusConfig.parse(try ConfigFiles.readText(at: file), file: file, directories: directories)
+        } catch let errors as ConfigErrors {
+            StandardError.write(errors.errors.map(\.description))
+            throw ExitCode(1)
+        } catch {
+            printError("locus lig: \(file): cannot read: \(error)")
+            throw ExitCode(1)
+        }
+        guard let mapping = parsed.mappings.first else {
+            throw usageError("\(file) has no [[mapping]]; give the resolver with --resolver HOST:PORT")
+        }
+        return (mapping.resolver.description, "\(file): [[mapping]] \(mapping.name)")
     }
 
     /// Bad usage exits 2 (CONFIG.md), not ArgumentParser's 64.

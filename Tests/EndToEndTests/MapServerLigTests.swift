@@ -53,6 +53,44 @@ struct MapServerLigTests {
         #expect(LoopbackSocket.canBind(port, .udp))
     }
 
+    @Test func ligAsksTheConfiguredResolverAndAcceptsAHostName() throws {
+        let scratch = try ScratchDirectory()
+        let port = try LoopbackSocket.freePort()
+        let server = try ServerProcess(
+            LocusBinary.path,
+            ["mapserver", "--config", try writeConfig(in: scratch, listen: "127.0.0.1:\(port)")],
+            logFile: scratch.file("mapserver.log")
+        )
+        defer { server.killAndReap() }
+        let locus = scratch.file("locus.toml")
+        try """
+        name = "lig-test"
+
+        [[mapping]]
+        name = "mr-1"
+        resolver = "127.0.0.1:\(port)"
+
+        """.write(toFile: locus, atomically: true, encoding: .utf8)
+        let byConfig = try poll(deadline: .seconds(30)) {
+            let result = try Subprocess.run(
+                LocusBinary.path,
+                ["lig", "10.1.0.1", "--config", locus, "--timeout", "200", "--count", "1"]
+            )
+            return result.status == 2 && server.isRunning ? nil : result
+        }
+        let reply = try #require(byConfig)
+        #expect(reply.status == 1, "\(reply.stdout)\(reply.stderr)")
+        #expect(reply.stdout.contains("EID-prefix: [0]10.1.0.0/16"), "\(reply.stdout)")
+
+        let byName = try lig("10.1.0.1", "localhost:\(port)")
+        #expect(byName.status == 1, "\(byName.stdout)\(byName.stderr)")
+
+        try "name = \"no mapping\"\n".write(toFile: locus, atomically: true, encoding: .utf8)
+        let none = try Subprocess.run(LocusBinary.path, ["lig", "10.1.0.1", "--config", locus])
+        #expect(none.status == 2)
+        #expect(none.stderr.contains("has no [[mapping]]"), "\(none.stderr)")
+    }
+
     @Test func aMalformedConfigNamesFileAndLineAndExits1() throws {
         let scratch = try ScratchDirectory()
         let config = try writeConfig(in: scratch, listen: "127.0.0.1:4342", extra: "colour = \"blue\"\n")
