@@ -47,21 +47,30 @@ struct DatagramSocket: Sendable {
         // Bounded by the backlog, which counts datagrams; the stream itself need not drop.
         let (stream, continuation) = AsyncStream.makeStream(of: [Envelope].self)
         let backlog = InboundBacklog(limit: queuedDatagrams)
-        let channel = try await DatagramBootstrap(group: group)
-            .channelOption(.datagramVectorReadMessageCount, value: vectorReads)
-            .channelOption(
-                .recvAllocator,
-                value: FixedSizeRecvByteBufferAllocator(capacity: vectorReads * slotBytes)
-            )
-            .channelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(
-                        DatagramBatchHandler(continuation: continuation, backlog: backlog)
-                    )
+        let channel: any Channel
+        do {
+            channel = try await DatagramBootstrap(group: group)
+                .channelOption(.datagramVectorReadMessageCount, value: vectorReads)
+                .channelOption(
+                    .recvAllocator,
+                    value: FixedSizeRecvByteBufferAllocator(capacity: vectorReads * slotBytes)
+                )
+                .channelInitializer { channel in
+                    channel.eventLoop.makeCompletedFuture {
+                        try channel.pipeline.syncOperations.addHandler(
+                            DatagramBatchHandler(continuation: continuation, backlog: backlog)
+                        )
+                    }
                 }
-            }
-            .bind(to: address)
-            .get()
+                .bind(to: address)
+                .get()
+        } catch let error as IOError {
+            throw LISPNetError.cannotListen(
+                address: address.hostPortDescription,
+                protocol: "UDP",
+                errno: error.errnoCode
+            )
+        }
         await setReceiveBuffer(receiveBufferBytes, on: channel)
         guard let local = channel.localAddress else {
             try? await channel.close()

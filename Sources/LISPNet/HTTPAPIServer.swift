@@ -47,17 +47,26 @@ struct HTTPAPIServer: Sendable {
         group: any EventLoopGroup
     ) async throws -> HTTPAPIServer {
         let idle = TimeAmount.nanoseconds(Int64(limits.idleTimeout.timeInterval * 1e9))
-        let listener = try await ServerBootstrap(group: group)
-            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-            .bind(to: address) { channel in
-                channel.pipeline.configureHTTPServerPipeline().flatMapThrowing {
-                    try channel.pipeline.syncOperations.addHandlers(
-                        IdleStateHandler(readTimeout: idle),
-                        IdleConnectionCloser()
-                    )
-                    return try Connection(wrappingChannelSynchronously: channel)
+        let listener: NIOAsyncChannel<Connection, Never>
+        do {
+            listener = try await ServerBootstrap(group: group)
+                .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+                .bind(to: address) { channel in
+                    channel.pipeline.configureHTTPServerPipeline().flatMapThrowing {
+                        try channel.pipeline.syncOperations.addHandlers(
+                            IdleStateHandler(readTimeout: idle),
+                            IdleConnectionCloser()
+                        )
+                        return try Connection(wrappingChannelSynchronously: channel)
+                    }
                 }
-            }
+        } catch let error as IOError {
+            throw LISPNetError.cannotListen(
+                address: address.hostPortDescription,
+                protocol: "TCP",
+                errno: error.errnoCode
+            )
+        }
         guard let local = listener.channel.localAddress else {
             try? await listener.channel.close()
             throw LISPNetError.socketHasNoAddress

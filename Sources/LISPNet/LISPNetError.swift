@@ -1,5 +1,9 @@
 import NIOCore
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// Failures of the LISP network clients and servers, worded for the operator who has to act on them.
 public enum LISPNetError: Error, Sendable, Hashable, CustomStringConvertible {
     case socketHasNoAddress
@@ -12,6 +16,8 @@ public enum LISPNetError: Error, Sendable, Hashable, CustomStringConvertible {
     case addressFamilyMismatch(local: String, remote: String)
     /// A Map-Notify arrived for our register but its MAC did not verify with our key.
     case mapNotifyAuthenticationFailed(nonce: UInt64)
+    /// A server socket could not be bound; `errno` says why.
+    case cannotListen(address: String, protocol: String, errno: Int32)
 
     public var description: String {
         switch self {
@@ -31,6 +37,19 @@ public enum LISPNetError: Error, Sendable, Hashable, CustomStringConvertible {
             return "cannot reach \(remote) from a socket bound to \(local): address families differ"
         case .mapNotifyAuthenticationFailed(let nonce):
             return "the Map-Notify for nonce \(nonce) failed authentication: check key id and secret"
+        case .cannotListen(let address, let proto, let code):
+            switch code {
+            case EADDRINUSE:
+                return "cannot listen on \(address) (\(proto)): another process already uses it; stop that process "
+                    + "(another map-server or lab?) or choose another address"
+            case EACCES:
+                return "cannot listen on \(address) (\(proto)): ports below 1024 need root or CAP_NET_BIND_SERVICE; "
+                    + "choose a port above 1023"
+            case EADDRNOTAVAIL:
+                return "cannot listen on \(address) (\(proto)): no interface of this host has that address"
+            default:
+                return "cannot listen on \(address) (\(proto)): \(String(cString: strerror(code)))"
+            }
         }
     }
 }

@@ -47,6 +47,11 @@ struct CheckCommand: AsyncParsableCommand {
                 Foundation.exit(CheckStatus.unknown.exitCode)
             },
             operation: {
+                let file = EngineSetup.configFile(options.config, directories: EngineSetup.directories)
+                guard FileManager.default.fileExists(atPath: file) else {
+                    print("LOCUS UNKNOWN - no configuration at \(file); give one with --config FILE")
+                    throw ExitCode(CheckStatus.unknown.exitCode)
+                }
                 do {
                     let opened = try options.open()
                     engine.fill(opened.engine)
@@ -57,7 +62,7 @@ struct CheckCommand: AsyncParsableCommand {
                     )
                     return CheckResult(snapshot, migrations: concerns)
                 } catch let exit as ExitCode where exit == ExitCode(1) {
-                    print("LOCUS UNKNOWN - the configuration is invalid (errors on stderr)")
+                    print("LOCUS UNKNOWN - the configuration or its store cannot be used (errors on stderr)")
                     throw ExitCode(CheckStatus.unknown.exitCode)
                 } catch {
                     print("LOCUS UNKNOWN - \(error)")

@@ -97,6 +97,22 @@ struct ConfigAndThemeEndToEndTests {
         #expect(lines.contains { $0.hasPrefix("mine ") && $0.contains("user") && $0.contains("mine.toml") })
     }
 
+    @Test func aMissingFileIsCalledMissing() throws {
+        let scratch = try ScratchDirectory()
+        let check = try runLocus(["check"], home: scratch.path)
+        #expect(check.status == 3)
+        #expect(
+            check.stdout.contains("LOCUS UNKNOWN - no configuration at \(scratch.path)/config/locus/locus.toml"),
+            "\(check.stdout)"
+        )
+        let theme = try runLocus(["themes", "check", scratch.file("absent.toml")], home: scratch.path)
+        #expect(theme.status == 1)
+        #expect(
+            theme.stderr.contains("\(scratch.file("absent.toml")):1: cannot read the file: no such file"),
+            "\(theme.stderr)"
+        )
+    }
+
     @Test func aCopiedBinaryKeepsEveryThemeAndAnInstalledOneReadsItsShareDirectory() throws {
         let scratch = try ScratchDirectory()
         let files = FileManager.default

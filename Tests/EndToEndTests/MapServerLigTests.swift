@@ -91,6 +91,29 @@ struct MapServerLigTests {
         #expect(none.stderr.contains("has no [[mapping]]"), "\(none.stderr)")
     }
 
+    @Test func aSecondMapServerOnTheSameAddressSaysWhatIsWrong() throws {
+        let scratch = try ScratchDirectory()
+        let port = try LoopbackSocket.freePort()
+        let config = try writeConfig(in: scratch, listen: "127.0.0.1:\(port)")
+        let server = try ServerProcess(
+            LocusBinary.path,
+            ["mapserver", "--config", config],
+            logFile: scratch.file("ms.log")
+        )
+        defer { server.killAndReap() }
+        let answered = try poll(deadline: .seconds(30)) {
+            let result = try lig("10.1.0.1", "127.0.0.1:\(port)", "--timeout", "200", "--count", "1")
+            return result.status == 1 ? result : nil
+        }
+        #expect(answered != nil, "the first map-server never answered: \(server.log)")
+        let second = try Subprocess.run(LocusBinary.path, ["mapserver", "--config", config])
+        #expect(second.status == 1)
+        #expect(
+            second.stderr.contains("cannot listen on 127.0.0.1:\(port) (UDP): another process already uses it"),
+            "\(second.stderr)"
+        )
+    }
+
     @Test func aMalformedConfigNamesFileAndLineAndExits1() throws {
         let scratch = try ScratchDirectory()
         let config = try writeConfig(in: scratch, listen: "127.0.0.1:4342", extra: "colour = \"blue\"\n")

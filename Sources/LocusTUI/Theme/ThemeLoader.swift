@@ -115,11 +115,14 @@ public struct ThemeLoader: Hashable, Sendable {
     }
 
     static func read(file path: String) throws(ThemeFileError) -> Theme {
-        let text: String
-        do {
-            text = try String(contentsOfFile: path, encoding: .utf8)
-        } catch {
-            throw ThemeFileError(path: path, line: 1, message: "cannot read the file: \(error.localizedDescription)")
+        guard let data = FileManager.default.contents(atPath: path) else {
+            var isDirectory: ObjCBool = false
+            let exists = FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
+            let reason = !exists ? "no such file" : isDirectory.boolValue ? "it is a directory" : "permission denied"
+            throw ThemeFileError(path: path, line: 1, message: "cannot read the file: \(reason)")
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw ThemeFileError(path: path, line: 1, message: "cannot read the file: it is not UTF-8 text")
         }
         return try ThemeParser.parse(text, path: path)
     }
