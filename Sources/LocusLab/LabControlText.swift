@@ -1,3 +1,5 @@
+import LocusCore
+
 /// What `locus lab move` and `locus lab status` print for people.
 public enum LabControlText {
     public static func move(_ report: LabMoveReport) -> String {
@@ -17,7 +19,8 @@ public enum LabControlText {
         let failing =
             status.failStep.map { "\($0)" + (status.failStepTaken ? " (failed once already)" : " (not yet failed)") }
             ?? "none"
-        var out = "lab \(status.name): \(status.sites.count) sites, \(status.workloads) workloads\n"
+        var out =
+            "lab \(status.name): \(Plural.count(status.sites.count, "site")), \(Plural.count(status.workloads, "workload"))\n"
         out += "move delay \(delay), step to fail \(failing)\n\n"
         let siteWidth = max(4, status.sites.map(\.name.count).max() ?? 0)
         out += pad("SITE", siteWidth) + "  WORKLOADS\n"

@@ -20,7 +20,7 @@ struct CheckResultTests {
         #expect(check.exitCode == 0)
         #expect(
             check.line
-                == "LOCUS OK - 1 workloads, 1 registered, no alerts | workloads=1 registered=1 negative=0 unknown=0"
+                == "LOCUS OK - 1 workload, 1 registered, no alerts | workloads=1 registered=1 negative=0 unknown=0"
                 + " critical=0 warning=0 acknowledged=0 sources_down=0 migrations_stuck=0 migrations_waiting=0"
         )
     }

@@ -65,6 +65,13 @@ struct DashboardLiveTests {
         state = Shell.reduce(state, try #require(Shell.action(for: .character("y"), in: state)))
         #expect(state.confirmation == nil)
         #expect(state.requests == [.acknowledge(mismatch, for: nil)])
+        // The notice reads as a sentence, with no sign that reads as a word ("i acknowledged").
+        var done = state
+        done.message = StatusMessage(.info, "acknowledged locator-mismatch:web-02 as ops")
+        let status = try screen(done, data).split(separator: "\n").first {
+            $0.contains("acknowledged locator-mismatch")
+        }
+        #expect(status.map { !$0.contains("i acknowledged") } == true, "\(status ?? "")")
     }
 
     @Test func acknowledgingForADurationRequestsItForThatLong() throws {

@@ -98,6 +98,17 @@ struct LiveViewTests {
         let acked = try F.render(.alerts, data: F.data(world))
         #expect(try #require(acked.listPart.line(containing: "web-02")).contains("ack ops"))
         #expect(acked.joinedText.contains("acknowledged by ops at"))
+        // The tab counts the alerts not acknowledged; the footer says where the difference went.
+        let count = world.snapshot(version: 1, takenAt: F.start).alerts.count
+        let footer = count == 1 ? "1 active alert, 1 acknowledged" : "\(count) active alerts, 1 acknowledged"
+        #expect(acked.joinedText.contains(footer), "\(acked.joinedText)")
+    }
+
+    @Test func countsReadInTheRightNumber() {
+        #expect(Plural.count(1, "site") == "1 site")
+        #expect(Plural.count(0, "site") == "0 sites")
+        #expect(Plural.count(2, "active alert") == "2 active alerts")
+        #expect(AlertsView.footer(shown: []) == "0 active alerts")
     }
 
     @Test func eventsReadAsMovesWithSiteNamesNewestFirst() throws {

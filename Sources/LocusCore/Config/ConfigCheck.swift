@@ -42,6 +42,6 @@ public enum ConfigCheck {
     }
 
     static func counted(_ count: Int, _ noun: String, plural: String? = nil) -> String {
-        "\(count) \(count == 1 ? noun : plural ?? noun + "s")"
+        Plural.count(count, noun, plural: plural)
     }
 }

@@ -72,7 +72,7 @@ public struct CheckResult: Sendable, Hashable {
             }
             summary =
                 parts.isEmpty
-                ? "\(snapshot.workloads.count) workloads, \(states[.registered] ?? 0) registered, no alerts"
+                ? "\(Plural.count(snapshot.workloads.count, "workload")), \(states[.registered] ?? 0) registered, no alerts"
                 : parts.joined(separator: "; ")
         }
         perfdata = [

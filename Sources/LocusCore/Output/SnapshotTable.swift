@@ -10,7 +10,9 @@ public struct SnapshotTable: Sendable {
     }
 
     public func render() -> String {
-        var out = "Locus \(snapshot.configName) · \(snapshot.sites.count) sites · \(snapshot.workloads.count) workloads"
+        var out =
+            "Locus \(snapshot.configName) · \(Plural.count(snapshot.sites.count, "site")) · "
+            + Plural.count(snapshot.workloads.count, "workload")
         out += " · \(RFC3339.string(from: snapshot.takenAt))\n\n"
 
         out += Self.table(

@@ -133,8 +133,17 @@ extension Shell {
                 in: line
             )
         } else if let message = state.message {
-            let mark: StateMark = message.severity == .error ? .crit : .info
-            frame.put(mark.symbol(frame.lineDrawing) + " " + message.text, in: line, style: mark.style)
+            // Information reads as a sentence; only an error carries a sign (a leading "i" would read
+            // as a word: "i acknowledged …").
+            if message.severity == .error {
+                frame.put(
+                    StateMark.crit.symbol(frame.lineDrawing) + " " + message.text,
+                    in: line,
+                    style: StateMark.crit.style
+                )
+            } else {
+                frame.put(message.text, in: line, style: StateMark.info.style)
+            }
         }
     }
 }

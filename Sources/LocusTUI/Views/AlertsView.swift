@@ -12,6 +12,14 @@ enum AlertsView {
         TableColumn("ACK", width: .flexible(min: 7, weight: 1)),
     ]
 
+    /// "3 active alerts, 1 acknowledged": the tab counts only those not acknowledged, so the footer
+    /// says where the difference is.
+    static func footer(shown alerts: [Alert]) -> String {
+        let acknowledged = alerts.filter(\.isAcknowledged).count
+        let count = Plural.count(alerts.count, "active alert")
+        return acknowledged == 0 ? count : "\(count), \(acknowledged) acknowledged"
+    }
+
     static func cells(_ alert: Alert, now: Date, lineDrawing: LineDrawing) -> [TableCell] {
         let mark = AlertText.mark(alert.severity)
         return [

@@ -39,7 +39,7 @@ public enum LiveHeader {
         let moving = movingCount(snapshot, now: data.now)
         segments.append(
             HeaderBar.Segment(
-                "· \(snapshot.sites.count) sites · \(snapshot.workloads.count) workloads · \(moving) moving ·"
+                "· \(Plural.count(snapshot.sites.count, "site")) · \(Plural.count(snapshot.workloads.count, "workload")) · \(moving) moving ·"
             )
         )
         var bySeverity: [AlertSeverity: Int] = [:]

@@ -79,7 +79,7 @@ public enum LiveScreen {
                 keys: keys,
                 position: position,
                 empty: data.snapshot.alerts.count == 0 ? "No active alerts" : "No alert matches the filter",
-                footer: "\(alerts.count) active alerts",
+                footer: AlertsView.footer(shown: alerts),
                 focused: listFocused,
                 area: panes.list,
                 frame: &frame
@@ -96,7 +96,7 @@ public enum LiveScreen {
                 keys: keys,
                 position: position,
                 empty: data.snapshot.sites.isEmpty ? "No sites configured" : "No site matches the filter",
-                footer: "\(entries.count) sites",
+                footer: Plural.count(entries.count, "site"),
                 focused: listFocused,
                 area: panes.list,
                 frame: &frame
@@ -113,7 +113,7 @@ public enum LiveScreen {
                 keys: keys,
                 position: position,
                 empty: data.snapshot.events.isEmpty ? "No events yet" : "No event matches the filter",
-                footer: "\(events.count) recent events, newest first",
+                footer: Plural.count(events.count, "recent event") + ", newest first",
                 focused: listFocused,
                 area: panes.list,
                 frame: &frame
