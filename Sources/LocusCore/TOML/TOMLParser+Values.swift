@@ -13,9 +13,15 @@ extension TOMLParser {
                 return TOMLValue(line: keyLine, kind: .string(try parseMultilineString(literal: true)))
             }
             return TOMLValue(line: keyLine, kind: .string(try parseLiteralString()))
-        case UInt8(ascii: "["):
-            return TOMLValue(line: keyLine, kind: .array(try parseArray()))
-        case UInt8(ascii: "{"):
+        case UInt8(ascii: "["), UInt8(ascii: "{"):
+            guard nesting < Self.maximumNesting else {
+                throw error("arrays and inline tables nest deeper than \(Self.maximumNesting) levels")
+            }
+            nesting += 1
+            defer { nesting -= 1 }
+            if peek() == UInt8(ascii: "[") {
+                return TOMLValue(line: keyLine, kind: .array(try parseArray()))
+            }
             return TOMLValue(line: keyLine, kind: .table(try parseInlineTable(line: valueLine)))
         case nil, UInt8(ascii: "\n"), UInt8(ascii: "\r"), UInt8(ascii: "#"):
             throw error("expected a value after `=`")

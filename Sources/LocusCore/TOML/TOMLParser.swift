@@ -4,6 +4,10 @@ struct TOMLParser {
     var index = 0
     var line = 1
     var lineStart = 0
+    /// Tables and arrays open around the value being read: arrays, inline tables and dotted keys.
+    var nesting = 0
+    /// Deeper than any file an operator writes, and far from the stack's end: parsing a value recurses.
+    static let maximumNesting = 100
 
     init(bytes: [UInt8]) {
         self.bytes = bytes
@@ -112,7 +116,19 @@ struct TOMLParser {
         skipWhitespace()
         try expect("=", what: "`=` after the key")
         skipWhitespace()
-        let value = try parseValue(keyLine: keyLine)
+        // A dotted key opens tables as nesting does: both count against the same limit.
+        guard nesting + path.count - 1 < Self.maximumNesting else {
+            throw error("keys and values nest deeper than \(Self.maximumNesting) levels", at: keyLine)
+        }
+        nesting += path.count - 1
+        let value: TOMLValue
+        do {
+            value = try parseValue(keyLine: keyLine)
+        } catch {
+            nesting -= path.count - 1
+            throw error
+        }
+        nesting -= path.count - 1
 
         var node = table
         for (depth, key) in path.dropLast().enumerated() {
@@ -146,6 +162,9 @@ struct TOMLParser {
         var path: [String] = []
         while true {
             skipWhitespace()
+            guard path.count < Self.maximumNesting else {
+                throw error("a key of more than \(Self.maximumNesting) dotted parts")
+            }
             path.append(try parseSimpleKey())
             skipWhitespace()
             guard peek() == UInt8(ascii: ".") else { return path }
