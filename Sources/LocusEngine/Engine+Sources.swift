@@ -49,11 +49,13 @@ extension Engine {
         } catch {
             switch error {
             case .invalid(let errors):
+                // It answered, but nothing in it could be used: the source is down, and says why.
                 let health = SourceHealth(
                     name: source.name,
                     kind: .inventory,
-                    state: .ok,
+                    state: .down,
                     rtt: ContinuousClock.now - started,
+                    lastError: errors.first.map { "\($0)" } ?? "invalid",
                     checkedAt: checkedAt
                 )
                 observations = [.source(health), .inventoryInvalid(source: source.name, errors: errors)]

@@ -58,14 +58,19 @@ struct CorrelatorSourceAlertTests {
         var world = F.world([F.spec("web-07", host: 7)])
         let error = ConfigError(file: "inventory.toml", line: 12, message: "eid: bad address \"10.1.0.300/32\"")
         let broken = correlator.ingest(
-            [.inventoryInvalid(source: "main", errors: [error])],
+            [
+                F.source("main", .down, kind: .inventory, error: "\(error)"),
+                .inventoryInvalid(source: "main", errors: [error]),
+            ],
             into: &world,
             now: F.at(1)
         )
         let id = AlertID(kind: .inventoryInvalid, subject: "main")
+        // One alert for one cause: the source is down because of that line.
         #expect(broken.correlation.raised.map(\.id) == [id])
         #expect(world.alerts[id]?.severity == .critical)
         #expect(world.alerts[id]?.message.contains("inventory.toml:12: eid") == true)
+        #expect(world.alerts[id]?.message.contains("its last good read (1 workload) is shown instead") == true)
         #expect(world.workloads.keys.sorted() == ["web-07"])
 
         let fixed = correlator.ingest(
@@ -75,5 +80,22 @@ struct CorrelatorSourceAlertTests {
         )
         #expect(fixed.correlation.cleared.map(\.id) == [id])
         #expect(fixed.change.touchedWorkloads.isEmpty)
+    }
+
+    @Test func anInventoryNeverReadSaysNothingOfItIsShown() {
+        var world = World(name: "test", sites: F.sites)
+        let error = ConfigError(file: "inventory.toml", line: 3, message: "site: unknown site \"dc-nowhere\"")
+        _ = correlator.ingest(
+            [
+                F.source("main", .down, kind: .inventory, error: "\(error)"),
+                .inventoryInvalid(source: "main", errors: [error]),
+            ],
+            into: &world,
+            now: F.at(1)
+        )
+        let message = world.alerts[AlertID(kind: .inventoryInvalid, subject: "main")]?.message ?? ""
+        #expect(message.contains("it has never been read, so none of its workloads are shown"), "\(message)")
+        #expect(!message.contains("last good"))
+        #expect(world.alerts[AlertID(kind: .sourceDown, subject: "main")] == nil)
     }
 }

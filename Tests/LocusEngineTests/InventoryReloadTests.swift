@@ -55,6 +55,24 @@ struct InventoryReloadTests {
         #expect(try await source.load().map(\.name) == ["web-01", "web-02"])
     }
 
+    @Test("a one-shot pass over an inventory that never parsed shows the source down, not ok with no workloads")
+    func brokenFromTheStart() async throws {
+        let directory = try TemporaryDirectory()
+        try directory.write(Self.inventory([("web-01", "10.1.0.1", "dc-nowhere")]), to: "inventory.toml")
+        let config = try Self.config(in: directory)
+        let store = try SQLiteHistoryStore(path: directory.file("locus.sqlite"))
+        let snapshot = try await Engine(config: config, store: store, tuning: fastTuning).runOnce()
+        let source = try #require(snapshot.sources["main"])
+        #expect(source.state == .down)
+        #expect(source.lastError?.contains("inventory.toml:") == true, "\(source)")
+        let alert = try #require(snapshot.alerts[AlertID(kind: .inventoryInvalid, subject: "main")])
+        #expect(
+            alert.message.contains("it has never been read, so none of its workloads are shown"),
+            "\(alert.message)"
+        )
+        #expect(!snapshot.hasAlert(.sourceDown, about: "main"))
+    }
+
     @Test("a missing file is unreadable, not invalid")
     func missingFile() async throws {
         let directory = try TemporaryDirectory()
