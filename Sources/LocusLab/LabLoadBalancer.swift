@@ -185,21 +185,24 @@ public actor LabLoadBalancer {
         case cancelled
     }
 
-    /// A port free on 127.0.0.1 at the time of asking; HAProxy may still lose it to someone else, which
-    /// `start` notices in its log and retries.
+    /// A port free on 127.0.0.1 at the time of asking, chosen below the kernel's ephemeral range (32768
+    /// and up by default): a port the kernel chose could be handed to another process's outgoing
+    /// connection before HAProxy binds it, which on a busy host happens again and again. HAProxy may
+    /// still lose it to someone else, which `start` notices in its log and retries.
     static func freePort() async throws(LabLoadBalancerError) -> Int {
-        do {
-            let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-                .bind(host: "127.0.0.1", port: 0).get()
-            let port = channel.localAddress?.port
-            try await channel.close()
-            guard let port else { throw LabLoadBalancerError.noFreePort(reason: "the bound socket has no port") }
-            return port
-        } catch let error as LabLoadBalancerError {
-            throw error
-        } catch {
-            throw .noFreePort(reason: "\(error)")
+        var lastError = "no attempt"
+        for _ in 0..<50 {
+            let candidate = Int.random(in: 20_000..<32_768)
+            do {
+                let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+                    .bind(host: "127.0.0.1", port: candidate).get()
+                try await channel.close()
+                return candidate
+            } catch {
+                lastError = "\(error)"
+            }
         }
+        throw .noFreePort(reason: "no port between 20000 and 32767 could be bound (last: \(lastError))")
     }
 
     private static func launch(
