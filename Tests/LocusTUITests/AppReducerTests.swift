@@ -86,6 +86,10 @@ struct AppReducerTests {
         #expect(try ShellCommand.parse("filter") == .filter(""))
         #expect(try ShellCommand.parse("view mig") == .view(.migrations))
         #expect(throws: ShellCommand.ParseError.unknown("frobnicate")) { try ShellCommand.parse("frobnicate now") }
+        // A quit with words after it is not what the operator meant: an error, not a quit.
+        #expect(throws: ShellCommand.ParseError.unexpectedArgument(command: "quit", argument: "now")) {
+            try ShellCommand.parse("quit now")
+        }
         #expect(throws: ShellCommand.ParseError.empty) { try ShellCommand.parse("   ") }
         #expect(throws: ShellCommand.ParseError.missingArgument(command: "theme", argument: "a theme name")) {
             try ShellCommand.parse("theme")

@@ -49,6 +49,21 @@ struct DashboardLiveTests {
 
     private let mismatch = AlertID(kind: .locatorMismatch, subject: "web-02")
 
+    @Test func aKeyThatDoesNothingSaysSo() throws {
+        let data = F.data(F.fullWorld())
+        var state = UIState()
+        state.activeView = .workloads
+        for key in [Key.character("Z"), .character("x"), .function(7)] {
+            let next = Shell.press(key, in: state, live: data, visibleRows: rows)
+            #expect(next.message?.text == "\(key) does nothing in Workloads; ? lists the keys", "\(key)")
+        }
+        // Keys that do something say nothing of the kind; Esc with nothing to cancel stays silent.
+        #expect(Shell.press(.down, in: state, live: data, visibleRows: rows).message == nil)
+        #expect(Shell.press(.escape, in: state, live: data, visibleRows: rows).message == nil)
+        state.activeView = .alerts
+        #expect(Shell.press(.character("x"), in: state, live: data, visibleRows: rows).message == nil)
+    }
+
     @Test func acknowledgingAsksHowLongThenAsksNamingTheAlertThenRequestsIt() throws {
         let data = F.data(F.fullWorld())
         var state = UIState()

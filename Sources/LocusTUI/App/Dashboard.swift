@@ -130,11 +130,7 @@ public final class Dashboard {
                 if keys.contains(.resize) { backend.invalidate() }
                 let rows = Shell.liveListRows(size: terminal.size)
                 state = Shell.reduce(state, keys: keys) { state, key in
-                    if let data = live.data, let next = LiveKeys.reduce(state, key: key, data: data, visibleRows: rows)
-                    {
-                        return next
-                    }
-                    return Shell.action(for: key, in: state).map { Shell.reduce(state, $0) } ?? state
+                    Shell.press(key, in: state, live: live.data, visibleRows: rows)
                 }
             case .minuteChanged:
                 live.steadyRTTs()

@@ -118,6 +118,30 @@ extension Shell {
         return nil
     }
 
+    /// One key of the live dashboard: the view's own keys first, then the shell's, else a notice.
+    public static func press(_ key: Key, in state: UIState, live data: LiveData?, visibleRows: Int) -> UIState {
+        if let data, let next = LiveKeys.reduce(state, key: key, data: data, visibleRows: visibleRows) {
+            return next
+        }
+        if let action = action(for: key, in: state) {
+            return reduce(state, action)
+        }
+        return unhandled(key, in: state)
+    }
+
+    /// A key nothing took: the status line says so, rather than the key seeming lost. Keys that do
+    /// nothing on purpose (Esc with nothing to cancel, a resize, a dialog's other keys) stay silent.
+    public static func unhandled(_ key: Key, in state: UIState) -> UIState {
+        guard state.confirmation == nil, !state.isHelpOpen, state.prompt == nil else { return state }
+        switch key {
+        case .resize, .escape, .unknown: return state
+        default: break
+        }
+        var next = state
+        next.message = StatusMessage(.info, "\(key) does nothing in \(state.activeView.title); ? lists the keys")
+        return next
+    }
+
     private static func promptAction(for key: Key) -> Action? {
         switch key {
         case .enter: return .submitPrompt

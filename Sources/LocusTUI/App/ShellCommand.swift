@@ -11,6 +11,7 @@ public enum ShellCommand: Hashable, Sendable {
         case unknown(String)
         case missingArgument(command: String, argument: String)
         case unknownView(String)
+        case unexpectedArgument(command: String, argument: String)
 
         public var description: String {
             switch self {
@@ -20,6 +21,8 @@ public enum ShellCommand: Hashable, Sendable {
                 return "unknown command :\(name); try :quit, :theme NAME, :filter TEXT, :view NAME"
             case .missingArgument(let command, let argument):
                 return ":\(command) needs \(argument)"
+            case .unexpectedArgument(let command, let argument):
+                return ":\(command) takes no argument (got \"\(argument)\")"
             case .unknownView(let name):
                 let names = DashboardView.allCases.map { $0.title.lowercased() }.joined(separator: ", ")
                 return "no view called \(name); views: \(names)"
@@ -45,6 +48,8 @@ public enum ShellCommand: Hashable, Sendable {
         }
         switch name.lowercased() {
         case "q", "quit", "exit":
+            // An argument means the line is not what the operator thinks: do not quit on a guess.
+            guard argument.isEmpty else { throw .unexpectedArgument(command: name, argument: argument) }
             return .quit
         case "theme":
             guard !argument.isEmpty else { throw .missingArgument(command: "theme", argument: "a theme name") }
