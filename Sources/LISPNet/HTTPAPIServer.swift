@@ -81,14 +81,20 @@ struct HTTPAPIServer: Sendable {
             do {
                 try await listener.executeThenClose { connections in
                     for try await connection in connections {
-                        let admitted = open.admit()
-                        group.addTask {
-                            guard admitted else {
-                                await Self.refuse(connection)
-                                return
+                        switch open.admit() {
+                        case .serve:
+                            group.addTask {
+                                await Self.handle(connection, handler: handler)
+                                open.release(.serve)
                             }
-                            await Self.handle(connection, handler: handler)
-                            open.release()
+                        case .refuse:
+                            group.addTask {
+                                await Self.refuse(connection)
+                                open.release(.refuse)
+                            }
+                        case .drop:
+                            // Refusals are capped too: past them a connection is closed unanswered.
+                            try? await connection.channel.close()
                         }
                     }
                 }
@@ -98,9 +104,14 @@ struct HTTPAPIServer: Sendable {
         }
     }
 
+    /// How long a refused connection may take to send its request before it is closed unanswered.
+    static let refusalDeadline = TimeAmount.seconds(1)
+
     /// Answers the first request of a connection over the limit with 503 and closes it. HTTP allows a
-    /// response only to a request, so the request is read first (the idle timeout bounds the wait).
+    /// response only to a request, so the request is read first, for a second at most.
     private static func refuse(_ connection: Connection) async {
+        let channel = connection.channel
+        channel.eventLoop.scheduleTask(in: refusalDeadline) { channel.close(promise: nil) }
         let response = HTTPAPIResponse.text(.serviceUnavailable, "too many connections; try again later")
         var headers = HTTPHeaders()
         headers.add(name: "Content-Type", value: response.contentType)
@@ -176,25 +187,42 @@ private final class IdleConnectionCloser: ChannelInboundHandler, Sendable {
     }
 }
 
-/// The connections being served, shared by the accept loop and the connections' tasks.
+/// The connections being served and being refused, shared by the accept loop and the connections' tasks.
 private final class OpenConnections: Sendable {
-    private let count = Mutex(0)
+    enum Admission {
+        case serve, refuse, drop
+    }
+
+    private let counts = Mutex((serving: 0, refusing: 0))
     private let limit: Int
 
     init(limit: Int) {
         self.limit = limit
     }
 
-    /// Counts one more connection if the limit allows it.
-    func admit() -> Bool {
-        count.withLock { count in
-            guard count < limit else { return false }
-            count += 1
-            return true
+    /// Serves one more connection if the limit allows it, else refuses it while as many are being
+    /// refused, else drops it.
+    func admit() -> Admission {
+        counts.withLock { counts in
+            if counts.serving < limit {
+                counts.serving += 1
+                return .serve
+            }
+            if counts.refusing < limit {
+                counts.refusing += 1
+                return .refuse
+            }
+            return .drop
         }
     }
 
-    func release() {
-        count.withLock { $0 -= 1 }
+    func release(_ admission: Admission) {
+        counts.withLock { counts in
+            switch admission {
+            case .serve: counts.serving -= 1
+            case .refuse: counts.refusing -= 1
+            case .drop: break
+            }
+        }
     }
 }

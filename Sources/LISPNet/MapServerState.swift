@@ -56,7 +56,7 @@ struct MapServerState: Sendable {
             return receive(register, bytes: datagram, from: source, now: now)
         case .encapsulated(let ecm):
             guard case .mapRequest(let request) = ecm.message else { return [] }
-            return receive(request, encapsulatedIn: ecm, now: now)
+            return receive(request, encapsulatedIn: ecm, from: source, now: now)
         case .mapNotifyAck(let ack):
             _ = subscriptions.acknowledge(nonce: ack.nonce)
             return []
@@ -216,6 +216,7 @@ struct MapServerState: Sendable {
     private mutating func receive(
         _ request: MapRequest,
         encapsulatedIn ecm: EncapsulatedControlMessage,
+        from source: SocketAddress,
         now: Date
     ) -> [Outbound] {
         // RLOC probes are for ETRs; a map-server has no locator to probe.
@@ -230,7 +231,9 @@ struct MapServerState: Sendable {
             guard let eid = asked.prefix else { continue }
             let answer = answer(for: eid)
             records.append(answer)
-            if asked.isSubscribe, request.xtrIdentity != nil {
+            // Publications go to the ITR-RLOC for as long as the subscription lives: only a requester
+            // asking for itself may subscribe, so a forged request cannot aim them at another host.
+            if asked.isSubscribe, request.xtrIdentity != nil, IPAddress(source) == itr {
                 let delivery = subscriptions.subscribe(
                     prefix: eid,
                     destination: destination,

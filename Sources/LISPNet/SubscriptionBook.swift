@@ -4,7 +4,8 @@ import NIOCore
 
 /// How many RFC 9437 subscriptions a map-server keeps, and for how long.
 public struct SubscriptionLimits: Sendable, Hashable {
-    /// Subscriptions one subscriber (an xTR-ID, or a source address without one) may hold.
+    /// Subscriptions one subscriber host (the address publications go to, which must be the request's
+    /// source) may hold, whatever xTR-IDs it gives.
     public var perSubscriber: Int
     /// Subscriptions held in all.
     public var total: Int
@@ -24,8 +25,11 @@ public struct SubscriptionLimits: Sendable, Hashable {
 /// Pure bookkeeping: it says what to send and when; the map-server sends it.
 struct SubscriptionBook: Sendable {
     struct Key: Hashable, Sendable {
-        /// The xTR-ID identifies a subscriber across address changes; without one, its address does.
+        /// The xTR-ID and the address publications go to: an xTR-ID is the requester's to choose, so
+        /// another host naming it gets a subscription of its own, never this one's publications.
         var subscriber: String
+        /// The subscriber's host, whose subscriptions are capped together.
+        var host: String
         var prefix: EIDPrefix
     }
 
@@ -60,8 +64,8 @@ struct SubscriptionBook: Sendable {
     private(set) var subscribers: [Key: Subscriber] = [:]
     /// Pending nonce → subscriber, to match a Map-Notify-Ack.
     private var pendingByNonce: [UInt64: Key] = [:]
-    /// Subscriptions held per subscriber, for its limit.
-    private var heldBySubscriber: [String: Int] = [:]
+    /// Subscriptions held per subscriber host, for its limit.
+    private var heldByHost: [String: Int] = [:]
     let retransmitIntervals: [TimeInterval]
     let limits: SubscriptionLimits
     /// Subscriptions refused because a limit was reached.
@@ -89,16 +93,17 @@ struct SubscriptionBook: Sendable {
         current: EIDRecord,
         now: Date
     ) -> Delivery? {
-        let key = Key(subscriber: xtrIdentity.map { "\($0.xtrID)" } ?? destination.hostPortDescription, prefix: prefix)
+        let host = destination.ipAddress ?? destination.hostPortDescription
+        let xtr = xtrIdentity.map { "\($0.xtrID)" } ?? "-"
+        let key = Key(subscriber: xtr + "@" + destination.hostPortDescription, host: host, prefix: prefix)
         if let old = subscribers[key] {
             if let pending = old.pending { pendingByNonce[pending.nonce] = nil }
         } else {
-            guard subscribers.count < limits.total, heldBySubscriber[key.subscriber, default: 0] < limits.perSubscriber
-            else {
+            guard subscribers.count < limits.total, heldByHost[host, default: 0] < limits.perSubscriber else {
                 refused += 1
                 return nil
             }
-            heldBySubscriber[key.subscriber, default: 0] += 1
+            heldByHost[host, default: 0] += 1
         }
         subscribers[key] = Subscriber(
             prefix: prefix,
@@ -122,8 +127,8 @@ struct SubscriptionBook: Sendable {
     private mutating func remove(_ key: Key) {
         guard let subscriber = subscribers.removeValue(forKey: key) else { return }
         if let pending = subscriber.pending { pendingByNonce[pending.nonce] = nil }
-        let held = heldBySubscriber[key.subscriber, default: 1] - 1
-        heldBySubscriber[key.subscriber] = held > 0 ? held : nil
+        let held = heldByHost[key.host, default: 1] - 1
+        heldByHost[key.host] = held > 0 ? held : nil
     }
 
     /// A publication for every subscriber whose prefix overlaps `prefix`, whose mapping is now `record`

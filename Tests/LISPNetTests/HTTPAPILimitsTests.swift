@@ -53,6 +53,18 @@ struct HTTPAPILimitsTests {
         }
     }
 
+    @Test func aRefusedConnectionThatSendsNothingIsClosedWithinASecondOrSo() async throws {
+        let limits = HTTPAPILimits(idleTimeout: .seconds(60), maxConnections: 1)
+        try await withMapServer(Self.configuration(limits)) { _, addresses in
+            let api = try #require(addresses.api)
+            let held = try await Self.heldConnection(api)
+            // Over the limit and silent: with a 60 s idle timeout, only the refusal deadline closes it.
+            let silent = try await Self.connect(api)
+            #expect(try await Self.serverCloses(silent, within: .seconds(20)))
+            try await held.channel.close()
+        }
+    }
+
     /// A keep-alive connection that has been answered once, and so is being served: it holds a slot until
     /// its channel closes.
     static func heldConnection(_ address: SocketAddress) async throws -> RawConnection {

@@ -11,10 +11,14 @@ struct PublicationAuthenticationTests {
     static let eid = EIDPrefix("10.1.0.9")!
 
     /// A subscribe request as an xTR sends it, for a hand-driven subscriber or resolver.
-    static func subscribeRequest(nonce: UInt64, from socket: RawUDPSocket) throws -> ByteBuffer {
+    static func subscribeRequest(
+        nonce: UInt64,
+        from socket: RawUDPSocket,
+        itr: String = "127.0.0.1"
+    ) throws -> ByteBuffer {
         let request = MapRequest(
             nonce: nonce,
-            itrRLOCs: [LISPAddress(IPAddress("127.0.0.1")!)],
+            itrRLOCs: [LISPAddress(IPAddress(itr)!)],
             records: [MapRequest.Record(prefix: eid, isSubscribe: true)],
             xtrIdentity: XTRIdentity(xtrID: XTRID(high: 7, low: 7), siteID: 7)
         )
@@ -54,6 +58,44 @@ struct PublicationAuthenticationTests {
             #expect(throws: Never.self) { try LISPAuthentication.verify(bytes, key: Fixture.eastSecret) }
             #expect(throws: LISPAuthenticationError.self) {
                 try LISPAuthentication.verify(bytes, key: Fixture.westSecret)
+            }
+        }
+    }
+
+    @Test func aSubscriptionIsTakenOnlyForTheRequestersOwnAddressAndAnXTRIDCannotBeTakenOver() async throws {
+        try await withMapServer(Fixture.configuration()) { server, addresses in
+            let owner = try await RawUDPSocket()
+            let other = try await RawUDPSocket()
+            defer {
+                Task {
+                    await owner.close()
+                    await other.close()
+                }
+            }
+            // Aimed at another host: answered, but not subscribed.
+            try await other.send(
+                Self.subscribeRequest(nonce: 0x3000, from: other, itr: "127.0.0.9"),
+                to: addresses.listen
+            )
+            try await owner.send(Self.subscribeRequest(nonce: 0x4000, from: owner), to: addresses.listen)
+            #expect(await eventually { await server.statistics().subscribers == 1 })
+            // The same xTR-ID from another address is a subscription of its own, not a takeover.
+            try await other.send(Self.subscribeRequest(nonce: 0x5000, from: other), to: addresses.listen)
+            #expect(await eventually { await server.statistics().subscribers == 2 })
+            try await withRegistrar(Fixture.east(addresses.listen)) { east in
+                try await east.register([Fixture.record("10.1.0.0/24", rlocs: ["127.0.1.1"])])
+            }
+            for socket in [owner, other] {
+                var published = false
+                while !published, let envelope = await socket.next() {
+                    var data = envelope.data
+                    if case .mapNotify(let notify) = try LISPMessage.decode(from: &data), !notify.records.isEmpty,
+                        notify.records[0].locators.map(\.locator.description) == ["127.0.1.1"]
+                    {
+                        published = true
+                    }
+                }
+                #expect(published, "a subscriber did not get the publication")
             }
         }
     }

@@ -440,4 +440,12 @@ let configErrorCases: [ConfigErrorCase] = [
         text: "listen = \"127.0.0.1:4342\"\nmax_subscriptions_per_subscriber = 0\n",
         expected: "mapserver.toml:2: max_subscriptions_per_subscriber: 0 is out of range (1…2147483647)"
     ),
+    ConfigErrorCase(
+        name: "map-server subscription lifetime",
+        kind: .mapServer,
+        text: "listen = \"127.0.0.1:4342\"\nsubscription_lifetime = \"1h\"\n",
+        expected:
+            "mapserver.toml:2: subscription_lifetime: at least 13h, since Locus dashboards renew their subscriptions "
+            + "every 12h; got 1h"
+    ),
 ]

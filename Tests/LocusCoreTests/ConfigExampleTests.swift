@@ -282,13 +282,13 @@ struct ConfigExampleTests {
             listen = "127.0.0.1:4342"
             max_subscriptions = 5000
             max_subscriptions_per_subscriber = 50
-            subscription_lifetime = "4h"
+            subscription_lifetime = "48h"
             api_idle_timeout = "5s"
             api_max_connections = 8
             """
         let set = try MapServerConfig.parse(text, file: "/srv/ms/mapserver.toml")
         #expect(set.maxSubscriptions == 5000 && set.maxSubscriptionsPerSubscriber == 50)
-        #expect(set.subscriptionLifetime == .seconds(4 * 3600))
+        #expect(set.subscriptionLifetime == .seconds(48 * 3600))
         #expect(set.apiIdleTimeout == .seconds(5) && set.apiMaxConnections == 8)
     }
 

@@ -3,6 +3,8 @@ extension MapServerConfig {
         "listen", "api", "registration_timeout", "site", "max_subscriptions", "max_subscriptions_per_subscriber",
         "subscription_lifetime", "api_idle_timeout", "api_max_connections",
     ]
+    /// Locus renews its own subscriptions every 12 hours; a shorter lifetime would end them unseen.
+    public static let minimumSubscriptionLifetime: Duration = .seconds(13 * 3600)
     public static let siteKeys = [
         "name", "key_id", "algorithm", "key_file", "iid", "prefixes", "accept_more_specifics",
     ]
@@ -38,6 +40,13 @@ extension MapServerConfig {
             in: root,
             default: config.subscriptionLifetime
         )
+        if config.subscriptionLifetime < minimumSubscriptionLifetime, let value = root["subscription_lifetime"] {
+            parser.reader.error(
+                line: value.line,
+                "subscription_lifetime: at least 13h, since Locus dashboards renew their subscriptions every 12h; "
+                    + "got \(value.string ?? "")"
+            )
+        }
         config.apiIdleTimeout = parser.reader.duration("api_idle_timeout", in: root, default: config.apiIdleTimeout)
         if let connections = parser.reader.integer("api_max_connections", in: root, range: 1...65_536) {
             config.apiMaxConnections = Int(connections)

@@ -74,8 +74,14 @@ actor MappingWatch {
     /// The site key of the mapping's `key_file`, which verifies the publications its map-server signs.
     /// Without it, publications are believed only from the resolver's address.
     private static func publicationKeys(of config: MappingConfig, logger: Logger) -> [UInt8: [UInt8]] {
-        guard config.subscribe, let registration = config.registration, let keyID = UInt8(exactly: registration.keyID)
-        else { return [:] }
+        guard config.subscribe, let registration = config.registration else { return [:] }
+        guard let keyID = UInt8(exactly: registration.keyID) else {
+            logger.warning(
+                "publications are believed from the resolver's address only: key_id does not fit LISP's 8 bits",
+                metadata: ["mapping": "\(config.name)", "key_id": "\(registration.keyID)"]
+            )
+            return [:]
+        }
         do {
             return [keyID: Array(try ConfigLoader.readSharedKey(at: registration.keyFile.path).utf8)]
         } catch {
