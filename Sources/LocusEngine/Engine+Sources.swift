@@ -68,7 +68,8 @@ extension Engine {
                     lastError: reason,
                     checkedAt: checkedAt
                 )
-                observations = [.source(health)]
+                // What an earlier read found wrong in the file is not why it is down now.
+                observations = [.source(health), .inventoryInvalid(source: source.name, errors: [])]
                 logger.warning("inventory unreadable", metadata: ["source": "\(source.name)", "error": "\(reason)"])
             }
         }

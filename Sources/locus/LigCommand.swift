@@ -6,6 +6,7 @@ import LocusCore
 import LocusEngine
 import NIOCore
 import NIOPosix
+import Synchronization
 
 /// `locus lig EID`: one lookup through a map-resolver, printed like RFC 6835 lig.
 struct LigCommand: AsyncParsableCommand {
@@ -16,7 +17,8 @@ struct LigCommand: AsyncParsableCommand {
             Sends an ECM Map-Request for EID to the resolver and prints the Map-Reply: the EID-prefix, its TTL \
             and, per RLOC, priority/weight, multicast priority/weight and the L/p/R flags.
 
-            Exit status: 0 a mapping was returned, 1 a negative reply, 2 no reply (timeout) or bad usage.
+            Exit status: 0 a mapping was returned, 1 a negative reply, 2 no reply (timeout), bad usage or a \
+            configuration that cannot be used.
             """
     )
 
@@ -105,24 +107,35 @@ struct LigCommand: AsyncParsableCommand {
             throw usageError("\(origin): \"\(text)\" is not HOST or HOST:PORT: \(error.reason)")
         }
         let deadline = Duration.milliseconds(timeout * count)
-        let resolved = try? await withThrowingTaskGroup(of: SocketAddress?.self) { group in
-            group.addTask {
-                try await NIOThreadPool.singleton.runIfActive {
-                    try SocketAddress.makeAddressResolvingHost(endpoint.host, port: Int(endpoint.port))
+        // getaddrinfo cannot be cancelled: it runs on NIO's thread pool and is raced, not awaited, so the
+        // deadline holds whatever it does.
+        let answer = FirstAnswer<Result<SocketAddress, any Error>?>()
+        let resolved = await withCheckedContinuation { continuation in
+            answer.wait(with: continuation)
+            Task {
+                do {
+                    let address = try await NIOThreadPool.singleton.runIfActive {
+                        try SocketAddress.makeAddressResolvingHost(endpoint.host, port: Int(endpoint.port))
+                    }
+                    answer.give(.success(address))
+                } catch {
+                    answer.give(.failure(error))
                 }
             }
-            group.addTask {
-                try await Task.sleep(for: deadline)
-                return nil
+            Task {
+                try? await Task.sleep(for: deadline)
+                answer.give(nil)
             }
-            defer { group.cancelAll() }
-            return try await group.next() ?? nil
         }
-        guard let resolved else {
-            printError("locus lig: \(origin): cannot resolve \(endpoint.host) within \(deadline)")
-            throw ExitCode(2)
+        switch resolved {
+        case .success(let address)?:
+            return address
+        case .failure(let error)?:
+            printError("locus lig: \(origin): cannot resolve \(endpoint.host): \(error)")
+        case nil:
+            printError("locus lig: \(origin): no answer for \(endpoint.host) within \(deadline)")
         }
-        return resolved
+        throw ExitCode(2)
     }
 
     /// The resolver's text and where it came from, for messages.
@@ -137,11 +150,12 @@ struct LigCommand: AsyncParsableCommand {
         do {
             parsed = try LocusConfig.parse(try ConfigFiles.readText(at: file), file: file, directories: directories)
         } catch let errors as ConfigErrors {
+            // 2, not 1: lig's 1 means a negative reply.
             StandardError.write(errors.errors.map(\.description))
-            throw ExitCode(1)
+            throw ExitCode(2)
         } catch {
             printError("locus lig: \(file): cannot read: \(error)")
-            throw ExitCode(1)
+            throw ExitCode(2)
         }
         guard let mapping = parsed.mappings.first else {
             throw usageError("\(file) has no [[mapping]]; give the resolver with --resolver HOST:PORT")
@@ -158,4 +172,17 @@ struct LigCommand: AsyncParsableCommand {
 
 private func printError(_ message: String) {
     FileHandle.standardError.write(Data((message + "\n").utf8))
+}
+
+/// The first of several racing tasks to answer resumes the one waiting; later answers are dropped.
+private final class FirstAnswer<Value: Sendable>: Sendable {
+    private let waiting = Mutex<CheckedContinuation<Value, Never>?>(nil)
+
+    func wait(with continuation: CheckedContinuation<Value, Never>) {
+        waiting.withLock { $0 = continuation }
+    }
+
+    func give(_ value: Value) {
+        waiting.withLock { $0.take() }?.resume(returning: value)
+    }
 }

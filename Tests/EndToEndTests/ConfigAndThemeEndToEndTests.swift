@@ -153,9 +153,10 @@ struct ConfigAndThemeEndToEndTests {
     ) throws -> (status: Int32, stdout: String, stderr: String) {
         var environment = ["HOME": home, "XDG_CONFIG_HOME": configHome ?? home + "/config"]
         environment["XDG_DATA_DIRS"] = dataDirectories
+        // From `home`, not the package: themes/ above the working directory would be found too.
         let result = try Subprocess.run(
-            binary,
-            arguments,
+            "/usr/bin/env",
+            ["-C", home, binary] + arguments,
             environment: environment
         )
         return (result.status, result.stdout, result.stderr)

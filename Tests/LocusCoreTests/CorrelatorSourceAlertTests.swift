@@ -82,6 +82,30 @@ struct CorrelatorSourceAlertTests {
         #expect(fixed.change.touchedWorkloads.isEmpty)
     }
 
+    @Test func anInventoryThatBecomesUnreadableSaysSoNotItsOldParseError() {
+        var world = F.world([F.spec("web-07", host: 7)])
+        let error = ConfigError(file: "inventory.toml", line: 12, message: "eid: bad address \"10.1.0.300/32\"")
+        _ = correlator.ingest(
+            [
+                F.source("main", .down, kind: .inventory, error: "\(error)"),
+                .inventoryInvalid(source: "main", errors: [error]),
+            ],
+            into: &world,
+            now: F.at(1)
+        )
+        _ = correlator.ingest(
+            [
+                F.source("main", .down, kind: .inventory, error: "cannot read: No such file or directory"),
+                .inventoryInvalid(source: "main", errors: []),
+            ],
+            into: &world,
+            now: F.at(2)
+        )
+        #expect(world.alerts[AlertID(kind: .inventoryInvalid, subject: "main")] == nil)
+        let down = world.alerts[AlertID(kind: .sourceDown, subject: "main")]?.message ?? ""
+        #expect(down.contains("No such file or directory"), "\(down)")
+    }
+
     @Test func anInventoryNeverReadSaysNothingOfItIsShown() {
         var world = World(name: "test", sites: F.sites)
         let error = ConfigError(file: "inventory.toml", line: 3, message: "site: unknown site \"dc-nowhere\"")

@@ -25,8 +25,8 @@ extension World {
         case .inventoryLoaded(let source, let declared):
             return applyInventory(declared, from: source)
         case .inventoryInvalid(let source, let errors):
-            guard inventoryErrors[source] != errors else { return WorldChange() }
-            inventoryErrors[source] = errors
+            guard (inventoryErrors[source] ?? []) != errors else { return WorldChange() }
+            inventoryErrors[source] = errors.isEmpty ? nil : errors
             return WorldChange(touchedSources: [source])
         case .dependencies(let workload, let states):
             guard workloads[workload] != nil, workloads[workload]?.dependencies != states else { return WorldChange() }

@@ -4,8 +4,8 @@ import Foundation
 /// `share/locus/themes`, else those compiled in) and the operator's `$XDG_CONFIG_HOME/locus/themes/`
 /// (a user theme replaces a package theme of the same name).
 public struct ThemeLoader: Hashable, Sendable {
-    /// The themes shipped with Locus, or nil when no directory of them was found: the copies compiled
-    /// into the binary are used then.
+    /// The themes shipped with Locus, or nil when no directory of them was found; the copies compiled
+    /// into the binary are there in any case, and a theme file of the same name replaces its copy.
     public var packageDirectory: String?
     /// The operator's own themes.
     public var userDirectory: String?
@@ -88,13 +88,12 @@ public struct ThemeLoader: Hashable, Sendable {
     public func load() -> ThemeCatalog {
         var themes: [String: Theme] = [Theme.default.name: Theme.default]
         var errors: [ThemeFileError] = []
-        if packageDirectory == nil {
-            for (name, text) in BundledThemes.files {
-                // The compiled-in copies are tested to parse; a failure here would be a build defect.
-                guard var theme = try? ThemeParser.parse(text, path: name) else { continue }
-                theme.path = nil
-                themes[theme.name] = theme
-            }
+        // The compiled-in copies first, so that a directory holding only some themes hides none of the
+        // others; they are tested to parse, so a failure here would be a build defect.
+        for (name, text) in BundledThemes.files {
+            guard var theme = try? ThemeParser.parse(text, path: name) else { continue }
+            theme.path = nil
+            themes[theme.name] = theme
         }
         for directory in [packageDirectory, userDirectory].compactMap({ $0 }) {
             for path in Self.themeFiles(in: directory) {
