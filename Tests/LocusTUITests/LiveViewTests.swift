@@ -104,6 +104,28 @@ struct LiveViewTests {
         #expect(acked.joinedText.contains(footer), "\(acked.joinedText)")
     }
 
+    @Test func theAlertMessageGetsTheWidthAndWrapsInTheDetailWithoutRepeatingItsSubject() throws {
+        var world = F.fullWorld()
+        let long = "app-77: " + String(repeating: "the record still points at the old address; ", count: 6) + "END"
+        world.seed(openAlerts: [
+            // The oldest critical alert comes first, so it is the one the detail pane shows.
+            Alert(
+                kind: .registrationStale,
+                severity: .critical,
+                subject: "app-77",
+                message: long,
+                firstSeen: F.start.addingTimeInterval(-3600)
+            )
+        ])
+        let lines = try F.render(.alerts, data: F.data(world), width: 200)
+        // At 200 columns the list is 110 wide (listPart is cut for 120).
+        let row = try #require(lines.map { String($0.prefix(110)) }.line(containing: "app-77"))
+        #expect(!row.contains("app-77: the record"), "the list repeats the subject: \(row)")
+        #expect(row.contains("the record still points at the old address; the"), "\(row)")
+        // The detail pane shows every word, wrapped, down to the last.
+        #expect(lines.joinedText.contains("END"), "\(lines.joinedText)")
+    }
+
     @Test func countsReadInTheRightNumber() {
         #expect(Plural.count(1, "site") == "1 site")
         #expect(Plural.count(0, "site") == "0 sites")

@@ -97,7 +97,7 @@ struct MigrationViewTests {
 
     @Test func longLinesWrapUnderTheirTextAndKeepTheirSign() {
         let line = StyledLine.marked(.ok, [Span("reachable dns web-01.lab.test: answered by 127.0.0.1 in 3 ms")])
-        let rows = MigrationsView.wrap(line, toColumns: 30)
+        let rows = line.wrapped(toColumns: 30)
         #expect(rows.count == 3)
         #expect(rows[0].spans.first?.text == "✓")
         #expect(rows.dropFirst().allSatisfy { $0.spans.map(\.text).joined().hasPrefix("  ") })
@@ -108,7 +108,7 @@ struct MigrationViewTests {
 
     @Test func aWordLongerThanTheRowIsSplitWithoutASpaceSlippingIn() {
         let path = "/work/main/.build/x86_64-unknown-linux-gnu/debug/locus"
-        let rows = MigrationsView.wrap(StyledLine("    \(path)"), toColumns: 20)
+        let rows = StyledLine("    \(path)").wrapped(toColumns: 20)
         #expect(rows.count > 2)
         let pieces = rows.map { $0.spans.map(\.text).joined().trimmingCharacters(in: .whitespaces) }
         #expect(pieces.joined() == path)

@@ -7,9 +7,10 @@ enum AlertsView {
         TableColumn("SEV", width: .fixed(6)),
         TableColumn("KIND", width: .flexible(min: 16, weight: 0)),
         TableColumn("SUBJECT", width: .flexible(min: 8, weight: 1)),
-        TableColumn("MESSAGE", width: .flexible(min: 10, weight: 3)),
+        // The message is what the operator acts on: it takes the width the others leave.
+        TableColumn("MESSAGE", width: .flexible(min: 10, weight: 8)),
         TableColumn("AGE", width: .fixed(4), alignment: .trailing),
-        TableColumn("ACK", width: .flexible(min: 7, weight: 1)),
+        TableColumn("ACK", width: .fixed(10)),
     ]
 
     /// "3 active alerts, 1 acknowledged": the tab counts only those not acknowledged, so the footer
@@ -29,10 +30,16 @@ enum AlertsView {
             ),
             TableCell(alert.kind.rawValue),
             TableCell(alert.subject),
-            TableCell(alert.message),
+            TableCell(listedMessage(alert)),
             TableCell(CoarseText.age(since: alert.firstSeen, now: now)),
             alert.acknowledgedBy.map { TableCell("ack \($0)", role: .ok) } ?? TableCell(""),
         ]
+    }
+
+    /// The message without the subject the row already shows (`web-63: web-63.lab.test points…`).
+    static func listedMessage(_ alert: Alert) -> String {
+        let prefix = alert.subject + ": "
+        return alert.message.hasPrefix(prefix) ? String(alert.message.dropFirst(prefix.count)) : alert.message
     }
 
     static func detail(_ alert: Alert, data: LiveData, lineDrawing: LineDrawing) -> [StyledLine] {

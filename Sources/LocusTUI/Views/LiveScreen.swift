@@ -163,7 +163,14 @@ public enum LiveScreen {
         if detail.isEmpty {
             detail = [StyledLine("Nothing selected.", style: .muted)]
         }
-        let text = TextView(detail, scroll: state.detailScroll, highlightedLine: highlighted)
+        // Every pane's long lines wrap; the highlighted line moves down by the rows wrapped above it.
+        var wrapped: [StyledLine] = []
+        let highlightedBeforeWrapping = highlighted
+        for (index, line) in detail.enumerated() {
+            if index == highlightedBeforeWrapping { highlighted = wrapped.count }
+            wrapped += line.wrapped(toColumns: detailArea.width)
+        }
+        let text = TextView(wrapped, scroll: state.detailScroll, highlightedLine: highlighted)
         frame.render(text, in: detailArea)
         if let highlighted {
             drawCursorMarker(line: highlighted, of: text, in: detailArea, gutter: panes.detail, frame: &frame)

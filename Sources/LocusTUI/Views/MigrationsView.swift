@@ -117,7 +117,7 @@ enum MigrationsView {
                 )
             }
         }
-        return lines.flatMap { wrap($0, toColumns: width) }
+        return lines.flatMap { $0.wrapped(toColumns: width) }
     }
 
     private static func planLines(_ m: Migration, timeZone: TimeZone, lineDrawing: LineDrawing) -> [StyledLine] {
@@ -211,24 +211,6 @@ enum MigrationsView {
             }
         }
         return lines
-    }
-
-    /// Long lines continue on the next rows, under their text (after a sign or an indent), so
-    /// nothing the operator acts on is cut off.
-    static func wrap(_ line: StyledLine, toColumns width: Int) -> [StyledLine] {
-        guard width > 12, line.terminalWidth > width, var last = line.spans.last else { return [line] }
-        var head = Array(line.spans.dropLast())
-        let indent = String(last.text.prefix { $0 == " " })
-        head.append(Span(indent, style: last.style))
-        last.text = String(last.text.dropFirst(indent.count))
-        let hanging = head.reduce(0) { $0 + $1.text.terminalWidth }
-        guard width - hanging > 8 else { return [line] }
-        let continuation = String(repeating: " ", count: hanging + (hanging == indent.count ? 2 : 0))
-        // One width for every row, so that a word split across rows is not joined again with a space.
-        let rows = TextLayout.wrapped(last.text, toColumns: width - continuation.count)
-        guard let first = rows.first else { return [line] }
-        return [StyledLine(head + [Span(first, style: last.style)])]
-            + rows.dropFirst().map { StyledLine(continuation + $0, style: last.style) }
     }
 }
 
