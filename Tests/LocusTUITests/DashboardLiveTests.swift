@@ -197,7 +197,10 @@ struct DashboardLiveTests {
             #expect(text.contains(binding.description), "\(view): \(binding.description)")
         }
         switch view {
-        case .workloads: #expect(text.contains("sort: name, site, alerts, last move"))
+        case .workloads:
+            #expect(text.contains("sort: name, site, alerts, last move"))
+            #expect(text.contains("column: dependencies that are ok, of all the workload's"))
+            #expect(text.contains("the Map-Reply's authoritative bit (A auth, or A no from a proxy)"))
         case .alerts: #expect(text.contains("acknowledge the alert"))
         default: break
         }

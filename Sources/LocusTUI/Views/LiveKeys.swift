@@ -88,7 +88,22 @@ public enum LiveKeys {
         if lines.isEmpty {
             return KeyMapSection(view.title, [KeyBinding("—", "no keys of its own yet")])
         }
-        return KeyMapSection(view.title, lines)
+        return KeyMapSection(view.title, lines + columnNotes(for: list))
+    }
+
+    /// What the terse columns and marks of a view mean, listed under its keys in `?`.
+    static func columnNotes(for list: LiveList) -> [KeyBinding] {
+        switch list {
+        case .workloads:
+            return [
+                KeyBinding("=", "column: the mapping's site is the inventory's (✓), another (✗), or unknown (?)"),
+                KeyBinding("DEPS", "column: dependencies that are ok, of all the workload's"),
+                KeyBinding("!", "column: the workload's worst alert; dim when all are acknowledged"),
+                KeyBinding("A", "detail: the Map-Reply's authoritative bit (A auth, or A no from a proxy)"),
+            ]
+        case .alerts, .sites, .events, .migrations:
+            return []
+        }
     }
 
     /// The bottom line's hints for `state`: the shell's with the view's after the first, or
