@@ -1,7 +1,7 @@
 import Foundation
 import LocusCore
 
-/// The Alerts list: severity (mark and word), kind, subject, message, age, acknowledgement.
+/// The Alerts list: severity (mark and word), kind, subject, message (after who acknowledged it), age.
 enum AlertsView {
     static let columns = [
         TableColumn("SEV", width: .fixed(6)),
@@ -10,7 +10,6 @@ enum AlertsView {
         // The message is what the operator acts on: it takes the width the others leave.
         TableColumn("MESSAGE", width: .flexible(min: 10, weight: 8)),
         TableColumn("AGE", width: .fixed(4), alignment: .trailing),
-        TableColumn("ACK", width: .fixed(10)),
     ]
 
     /// "3 active alerts, 1 acknowledged": the tab counts only those not acknowledged, so the footer
@@ -30,9 +29,10 @@ enum AlertsView {
             ),
             TableCell(alert.kind.rawValue),
             TableCell(alert.subject),
-            TableCell(listedMessage(alert)),
+            // No column of its own for the few acknowledged: it would take the message's width on every row.
+            alert.acknowledgedBy.map { TableCell("ack \($0): " + listedMessage(alert), role: .muted) }
+                ?? TableCell(listedMessage(alert)),
             TableCell(CoarseText.age(since: alert.firstSeen, now: now)),
-            alert.acknowledgedBy.map { TableCell("ack \($0)", role: .ok) } ?? TableCell(""),
         ]
     }
 
