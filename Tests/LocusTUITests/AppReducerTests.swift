@@ -86,6 +86,13 @@ struct AppReducerTests {
         #expect(try ShellCommand.parse("filter") == .filter(""))
         #expect(try ShellCommand.parse("view mig") == .view(.migrations))
         #expect(throws: ShellCommand.ParseError.unknown("frobnicate")) { try ShellCommand.parse("frobnicate now") }
+        // Focus stays with its view: Tab in Events, then 1, is the Workloads list, not its dependencies.
+        var focused = UIState()
+        focused.activeView = .events
+        focused = Shell.reduce(focused, .toggleFocus)
+        #expect(focused.focus == .detail)
+        #expect(Shell.reduce(focused, .showView(.workloads)).focus == .list)
+        #expect(Shell.reduce(focused, .nextView).focus == .list)
         // A quit with words after it is not what the operator meant: an error, not a quit.
         #expect(throws: ShellCommand.ParseError.unexpectedArgument(command: "quit", argument: "now")) {
             try ShellCommand.parse("quit now")

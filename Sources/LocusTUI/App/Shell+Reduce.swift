@@ -21,12 +21,17 @@ extension Shell {
         var state = state
         state.message = nil
         switch action {
+        // Another view starts on its list: focus left on one view's detail would land, unseen, on
+        // the next view's (its dependencies, say).
         case .showView(let view):
             state.activeView = view
+            state.focus = .list
         case .nextView:
             state.activeView = state.activeView.next
+            state.focus = .list
         case .previousView:
             state.activeView = state.activeView.previous
+            state.focus = .list
         case .toggleFocus:
             state.focus = state.focus.other
         case .openFilter:
