@@ -16,6 +16,23 @@ struct HTTPAPIResponse: Sendable {
     static func text(_ status: HTTPResponseStatus, _ message: String) -> HTTPAPIResponse {
         HTTPAPIResponse(status: status, contentType: "text/plain; charset=utf-8", body: Array((message + "\n").utf8))
     }
+
+    /// Writes the whole response; `closing` says the connection ends after it.
+    func write(
+        to outbound: NIOAsyncChannelOutboundWriter<HTTPServerResponsePart>,
+        version: HTTPVersion,
+        closing: Bool
+    ) async throws {
+        var headers = HTTPHeaders()
+        headers.add(name: "Content-Type", value: contentType)
+        headers.add(name: "Content-Length", value: String(body.count))
+        if closing {
+            headers.add(name: "Connection", value: "close")
+        }
+        try await outbound.write(.head(HTTPResponseHead(version: version, status: status, headers: headers)))
+        try await outbound.write(.body(.byteBuffer(ByteBuffer(bytes: body))))
+        try await outbound.write(.end(nil))
+    }
 }
 
 /// How much of the server one client, or many, may hold.
@@ -113,19 +130,11 @@ struct HTTPAPIServer: Sendable {
         let channel = connection.channel
         channel.eventLoop.scheduleTask(in: refusalDeadline) { channel.close(promise: nil) }
         let response = HTTPAPIResponse.text(.serviceUnavailable, "too many connections; try again later")
-        var headers = HTTPHeaders()
-        headers.add(name: "Content-Type", value: response.contentType)
-        headers.add(name: "Content-Length", value: String(response.body.count))
-        headers.add(name: "Connection", value: "close")
         try? await connection.executeThenClose { inbound, outbound in
             for try await part in inbound {
                 if case .end = part { break }
             }
-            try await outbound.write(
-                .head(HTTPResponseHead(version: .http1_1, status: response.status, headers: headers))
-            )
-            try await outbound.write(.body(.byteBuffer(ByteBuffer(bytes: response.body))))
-            try await outbound.write(.end(nil))
+            try await response.write(to: outbound, version: .http1_1, closing: true)
         }
     }
 
@@ -148,20 +157,7 @@ struct HTTPAPIServer: Sendable {
                         request = nil
                         let path = head.uri.split(separator: "?", maxSplits: 1).first.map(String.init) ?? "/"
                         let response = await handler(head.method, path)
-                        var headers = HTTPHeaders()
-                        headers.add(name: "Content-Type", value: response.contentType)
-                        headers.add(name: "Content-Length", value: String(response.body.count))
-                        if !head.isKeepAlive {
-                            headers.add(name: "Connection", value: "close")
-                        }
-                        let responseHead = HTTPResponseHead(
-                            version: head.version,
-                            status: response.status,
-                            headers: headers
-                        )
-                        try await outbound.write(.head(responseHead))
-                        try await outbound.write(.body(.byteBuffer(ByteBuffer(bytes: response.body))))
-                        try await outbound.write(.end(nil))
+                        try await response.write(to: outbound, version: head.version, closing: !head.isKeepAlive)
                         if !head.isKeepAlive {
                             return
                         }

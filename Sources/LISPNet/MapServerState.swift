@@ -90,7 +90,7 @@ struct MapServerState: Sendable {
         now: Date
     ) -> [Outbound] {
         let prefixes = register.records.map(\.prefix)
-        let owner = prefixes.compactMap { $0 }.first.flatMap(siteOwning)
+        let owner = prefixes.compactMap { $0 }.first.flatMap(siteOwning)?.name
         let candidates = sites.indices.filter { sites[$0].keyID == register.keyID }
         guard !candidates.isEmpty else {
             count(.unknownKey, site: owner)
@@ -199,16 +199,16 @@ struct MapServerState: Sendable {
     }
 
     /// The site whose configured prefix covers `prefix` most specifically.
-    private func siteOwning(_ prefix: EIDPrefix) -> String? {
-        var best: (name: String, length: UInt8)?
+    private func siteOwning(_ prefix: EIDPrefix) -> MapServerConfiguration.Site? {
+        var best: (site: MapServerConfiguration.Site, length: UInt8)?
         for site in sites {
             for configured in site.prefixes where configured.contains(prefix) {
                 if best == nil || configured.length > best!.length {
-                    best = (site.name, configured.length)
+                    best = (site, configured.length)
                 }
             }
         }
-        return best?.name
+        return best?.site
     }
 
     // MARK: Map-Request
@@ -288,7 +288,7 @@ struct MapServerState: Sendable {
     /// subscriber holding that key can tell it from a forgery; unsigned outside every site.
     private func encode(_ delivery: SubscriptionBook.Delivery) -> Outbound? {
         var payload = ByteBuffer()
-        if let name = siteOwning(delivery.prefix), let site = sites.first(where: { $0.name == name }) {
+        if let site = siteOwning(delivery.prefix) {
             var notify = delivery.notify
             notify.keyID = site.keyID
             notify.algorithm = site.algorithm

@@ -19,7 +19,7 @@ enum WriteOutcome: Sendable, CustomStringConvertible {
 
     /// Waits for `task`, until `deadline` if one is given, and never past the waiter's cancellation.
     static func of(_ task: Task<Void, any Error>, clock: EngineClock, until deadline: Date?) async -> WriteOutcome {
-        let first = FirstResult()
+        let first = FirstResult<WriteOutcome>()
         return await withTaskCancellationHandler {
             await withCheckedContinuation { continuation in
                 first.wait(continuation)
@@ -41,43 +41,5 @@ enum WriteOutcome: Sendable, CustomStringConvertible {
         } onCancel: {
             first.resume(.stopped)
         }
-    }
-}
-
-/// The first of several racing results, handed to one continuation exactly once whichever
-/// arrives first: the waiter or a result.
-private final class FirstResult: Sendable {
-    private struct State {
-        var continuation: CheckedContinuation<WriteOutcome, Never>?
-        var early: WriteOutcome?
-        var isDone = false
-    }
-
-    private let state = Mutex(State())
-
-    func wait(_ continuation: CheckedContinuation<WriteOutcome, Never>) {
-        let early = state.withLock { state -> WriteOutcome? in
-            guard let early = state.early else {
-                state.continuation = continuation
-                return nil
-            }
-            state.isDone = true
-            return early
-        }
-        if let early { continuation.resume(returning: early) }
-    }
-
-    func resume(_ outcome: WriteOutcome) {
-        let continuation = state.withLock { state -> CheckedContinuation<WriteOutcome, Never>? in
-            guard !state.isDone else { return nil }
-            guard let continuation = state.continuation else {
-                if state.early == nil { state.early = outcome }
-                return nil
-            }
-            state.isDone = true
-            state.continuation = nil
-            return continuation
-        }
-        continuation?.resume(returning: outcome)
     }
 }

@@ -6,7 +6,6 @@ import LocusCore
 import LocusEngine
 import NIOCore
 import NIOPosix
-import Synchronization
 
 /// `locus lig EID`: one lookup through a map-resolver, printed like RFC 6835 lig.
 struct LigCommand: AsyncParsableCommand {
@@ -109,22 +108,22 @@ struct LigCommand: AsyncParsableCommand {
         let deadline = Duration.milliseconds(timeout * count)
         // getaddrinfo cannot be cancelled: it runs on NIO's thread pool and is raced, not awaited, so the
         // deadline holds whatever it does.
-        let answer = FirstAnswer<Result<SocketAddress, any Error>?>()
+        let answer = FirstResult<Result<SocketAddress, any Error>?>()
         let resolved = await withCheckedContinuation { continuation in
-            answer.wait(with: continuation)
+            answer.wait(continuation)
             Task {
                 do {
                     let address = try await NIOThreadPool.singleton.runIfActive {
                         try SocketAddress.makeAddressResolvingHost(endpoint.host, port: Int(endpoint.port))
                     }
-                    answer.give(.success(address))
+                    answer.resume(.success(address))
                 } catch {
-                    answer.give(.failure(error))
+                    answer.resume(.failure(error))
                 }
             }
             Task {
                 try? await Task.sleep(for: deadline)
-                answer.give(nil)
+                answer.resume(nil)
             }
         }
         switch resolved {
@@ -172,17 +171,4 @@ struct LigCommand: AsyncParsableCommand {
 
 private func printError(_ message: String) {
     FileHandle.standardError.write(Data((message + "\n").utf8))
-}
-
-/// The first of several racing tasks to answer resumes the one waiting; later answers are dropped.
-private final class FirstAnswer<Value: Sendable>: Sendable {
-    private let waiting = Mutex<CheckedContinuation<Value, Never>?>(nil)
-
-    func wait(with continuation: CheckedContinuation<Value, Never>) {
-        waiting.withLock { $0 = continuation }
-    }
-
-    func give(_ value: Value) {
-        waiting.withLock { $0.take() }?.resume(returning: value)
-    }
 }

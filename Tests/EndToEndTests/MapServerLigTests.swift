@@ -7,13 +7,7 @@ import Testing
 struct MapServerLigTests {
     @Test func ligGetsNegativeRepliesFromTheServerUntilSIGTERMStopsIt() throws {
         let scratch = try ScratchDirectory()
-        let port = try LoopbackSocket.freePort()
-        let config = try writeConfig(in: scratch, listen: "127.0.0.1:\(port)")
-        let server = try ServerProcess(
-            LocusBinary.path,
-            ["mapserver", "--config", config],
-            logFile: scratch.file("mapserver.log")
-        )
+        let (server, port, _) = try startMapServer(in: scratch)
         defer { server.killAndReap() }
         let resolver = "127.0.0.1:\(port)"
 
@@ -55,12 +49,7 @@ struct MapServerLigTests {
 
     @Test func ligAsksTheConfiguredResolverAndAcceptsAHostName() throws {
         let scratch = try ScratchDirectory()
-        let port = try LoopbackSocket.freePort()
-        let server = try ServerProcess(
-            LocusBinary.path,
-            ["mapserver", "--config", try writeConfig(in: scratch, listen: "127.0.0.1:\(port)")],
-            logFile: scratch.file("mapserver.log")
-        )
+        let (server, port, _) = try startMapServer(in: scratch)
         defer { server.killAndReap() }
         let locus = scratch.file("locus.toml")
         try """
@@ -93,13 +82,7 @@ struct MapServerLigTests {
 
     @Test func aSecondMapServerOnTheSameAddressSaysWhatIsWrong() throws {
         let scratch = try ScratchDirectory()
-        let port = try LoopbackSocket.freePort()
-        let config = try writeConfig(in: scratch, listen: "127.0.0.1:\(port)")
-        let server = try ServerProcess(
-            LocusBinary.path,
-            ["mapserver", "--config", config],
-            logFile: scratch.file("ms.log")
-        )
+        let (server, port, config) = try startMapServer(in: scratch)
         defer { server.killAndReap() }
         let answered = try poll(deadline: .seconds(30)) {
             let result = try lig("10.1.0.1", "127.0.0.1:\(port)", "--timeout", "200", "--count", "1")
@@ -133,6 +116,18 @@ struct MapServerLigTests {
     }
 
     // MARK: Helpers
+
+    /// `locus mapserver` on a free loopback port, from a `mapserver.toml` written into `scratch`.
+    private func startMapServer(in scratch: ScratchDirectory) throws -> (ServerProcess, port: UInt16, config: String) {
+        let port = try LoopbackSocket.freePort()
+        let config = try writeConfig(in: scratch, listen: "127.0.0.1:\(port)")
+        let server = try ServerProcess(
+            LocusBinary.path,
+            ["mapserver", "--config", config],
+            logFile: scratch.file("mapserver.log")
+        )
+        return (server, port, config)
+    }
 
     /// Writes `mapserver.toml` (line 4 is `extra`, when given) and its key file, readable by the owner only.
     private func writeConfig(in scratch: ScratchDirectory, listen: String, extra: String = "") throws -> String {

@@ -33,15 +33,11 @@ public enum ConfigCheck {
     public static func summary(of loaded: LoadedConfig) -> String {
         let config = loaded.config
         let counts = [
-            counted(config.sites.count, "site"),
-            counted(config.mappings.count, "mapping"),
-            counted(config.inventories.count, "inventory", plural: "inventories"),
-            counted(loaded.workloadCount, "workload"),
+            Plural.count(config.sites.count, "site"),
+            Plural.count(config.mappings.count, "mapping"),
+            Plural.count(config.inventories.count, "inventory", plural: "inventories"),
+            Plural.count(loaded.workloadCount, "workload"),
         ]
         return "\(config.file): \(config.name): \(counts.joined(separator: ", "))"
-    }
-
-    static func counted(_ count: Int, _ noun: String, plural: String? = nil) -> String {
-        Plural.count(count, noun, plural: plural)
     }
 }

@@ -59,7 +59,7 @@ public struct CheckResult: Sendable, Hashable {
             status = anyCritical ? .critical : !warning.isEmpty || !waiting.isEmpty ? .warning : .ok
             var parts = (stuck + waiting).prefix(Self.namedMigrations).map(\.text)
             if concerns.count > Self.namedMigrations {
-                parts.append(ConfigCheck.counted(concerns.count - Self.namedMigrations, "more migration"))
+                parts.append(Plural.count(concerns.count - Self.namedMigrations, "more migration"))
             }
             let worst = critical + warning
             if !worst.isEmpty {

@@ -120,15 +120,12 @@ struct TOMLParser {
         guard nesting + path.count - 1 < Self.maximumNesting else {
             throw error("keys and values nest deeper than \(Self.maximumNesting) levels", at: keyLine)
         }
-        nesting += path.count - 1
         let value: TOMLValue
         do {
+            nesting += path.count - 1
+            defer { nesting -= path.count - 1 }
             value = try parseValue(keyLine: keyLine)
-        } catch {
-            nesting -= path.count - 1
-            throw error
         }
-        nesting -= path.count - 1
 
         var node = table
         for (depth, key) in path.dropLast().enumerated() {
